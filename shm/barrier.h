@@ -1,0 +1,53 @@
+/*
+ * The five ordering primitives of mcdshm, over C11 <stdatomic.h>.
+ *
+ * Shared-memory fields are plain uint32_t in the wire contract (uapi style);
+ * these macros view them as _Atomic objects of the same size, which is why
+ * the size and lock-freedom asserts below must hold: an atomic that needed a
+ * lock would not be atomic across two processes.  Nothing else in the tree
+ * touches memory ordering; every use names its partner (see the pairing table
+ * at the top of include/mcdshm/wire.h).
+ */
+#ifndef MCDSHM_SHM_BARRIER_H
+#define MCDSHM_SHM_BARRIER_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+_Static_assert(sizeof(_Atomic uint32_t) == sizeof(uint32_t),
+               "atomic u32 has the size of u32");
+_Static_assert(sizeof(_Atomic uint64_t) == sizeof(uint64_t),
+               "atomic u64 has the size of u64");
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2 && ATOMIC_LLONG_LOCK_FREE == 2,
+               "cross-process atomics must be lock-free (address-free)");
+
+/* A single, untorn access with no ordering. */
+#define READ_ONCE(x) \
+    atomic_load_explicit((_Atomic __typeof__(x) *)&(x), memory_order_relaxed)
+#define WRITE_ONCE(x, v)                                      \
+    atomic_store_explicit((_Atomic __typeof__(x) *)&(x), (v), \
+                          memory_order_relaxed)
+
+/* Later accesses are not moved before this load. */
+#define load_acquire(p) \
+    atomic_load_explicit((_Atomic __typeof__(*(p)) *)(p), memory_order_acquire)
+
+/* Earlier accesses are not moved after this store. */
+#define store_release(p, v)                                     \
+    atomic_store_explicit((_Atomic __typeof__(*(p)) *)(p), (v), \
+                          memory_order_release)
+
+/* Full fence: orders earlier stores against later loads too. */
+#define smp_mb() atomic_thread_fence(memory_order_seq_cst)
+
+/* Spin-wait hint to the CPU. */
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield" ::: "memory");
+#endif
+}
+
+#endif /* MCDSHM_SHM_BARRIER_H */
