@@ -48,7 +48,11 @@ struct shm_ring {
  * @stride: bytes per record
  * @producer: true for the producing side
  *
- * Reads the shared indexes once to start from; a fresh ring has both zero.
+ * Starts from the side's own shared index (a fresh ring has both zero).
+ * The cached peer index starts out showing no records and no room, so the
+ * first shm_ring_avail() or shm_ring_free() reads the peer's index with
+ * acquire ordering: a relaxed read here would let the consumer read
+ * records it never synchronized with.
  */
 static inline void shm_ring_init(struct shm_ring *r, struct mcdshm_ring *ctl,
                                  void *base, uint32_t nslots, uint32_t stride,
@@ -58,9 +62,9 @@ static inline void shm_ring_init(struct shm_ring *r, struct mcdshm_ring *ctl,
     r->base = base;
     r->mask = nslots - 1;
     r->stride = stride;
-    /* Setup happens before the peer runs: no ordering needed. */
+    /* Our own index: only we write it, no ordering needed. */
     r->own = producer ? READ_ONCE(ctl->tail) : READ_ONCE(ctl->head);
-    r->peer = producer ? READ_ONCE(ctl->head) : READ_ONCE(ctl->tail);
+    r->peer = producer ? r->own - nslots : r->own;
 }
 
 /* Address of the record with index @idx. */

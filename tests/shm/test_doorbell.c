@@ -26,7 +26,7 @@ struct rig {
 
 static struct rig *rig_new(void)
 {
-    struct rig *r = aligned_alloc(64, sizeof(*r));
+    struct rig *r = aligned_alloc(64, (sizeof(*r) + 63) & ~(size_t)63);
 
     cr_assert_not_null(r);
     memset(r, 0, sizeof(*r));

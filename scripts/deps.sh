@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages mcdshm needs to build, test and benchmark.
+# Runs apt-get only when something is missing; uses sudo when not root.
+# The README lists why each package is here.
+set -euo pipefail
+
+pkgs=(
+    cmake make gcc g++ pkg-config   # the build
+    libcriterion-dev                # the unit-test framework
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+        missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+echo "deps: installing ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+    sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
