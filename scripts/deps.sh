@@ -7,6 +7,8 @@ set -euo pipefail
 pkgs=(
     cmake make gcc g++ pkg-config   # the build
     libcriterion-dev                # the unit-test framework
+    libelf-dev                      # the reference platform's ELF loader
+    gcc-riscv64-unknown-elf         # builds the platform's demo programs
 )
 
 missing=()
