@@ -91,11 +91,17 @@ static int hup_now(int fd)
     return (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
 }
 
-/* Spin until records arrive, @until_ns passes (0 = never) or hang-up. */
+/*
+ * Spin until records arrive (> 0), hang-up (-EPIPE), @timeout_ms passes
+ * (-ETIMEDOUT; -1 = never) or @budget_ns passes (0; 0 = no budget).  The
+ * clock is first read after 64 polls, so a record that arrives within a
+ * few microseconds costs no clock read at all; *spent_ns says how long it
+ * spun.
+ */
 static int spin(struct shm_ring *r, const struct shm_waiter *w,
-                uint64_t until_ns)
+                uint64_t budget_ns, int timeout_ms, uint64_t *spent_ns)
 {
-    uint64_t t, next_hup = 0;
+    uint64_t t, start = 0, next_hup = 0;
     unsigned i = 0;
     int n;
 
@@ -109,7 +115,12 @@ static int spin(struct shm_ring *r, const struct shm_waiter *w,
             continue;
         }
         t = now_ns();
-        if (until_ns && t >= until_ns) {
+        start = start ? start : t;
+        *spent_ns = t - start;
+        if (timeout_ms >= 0 && *spent_ns >= (uint64_t)timeout_ms * 1000000) {
+            return -ETIMEDOUT;
+        }
+        if (budget_ns && *spent_ns >= budget_ns) {
             return 0;
         }
         if (t >= next_hup) {
@@ -166,28 +177,23 @@ static int remaining_ms(uint64_t deadline_ns)
 int shm_doorbell_wait(struct shm_ring *r, const struct shm_waiter *w,
                       int timeout_ms)
 {
-    uint64_t deadline = 0, spin_until;
+    uint64_t deadline = 0, spent = 0;
     int n = shm_ring_avail(r);
 
     if (n != 0) {
         return n;
     }
-    if (timeout_ms >= 0) {
-        deadline = now_ns() + (uint64_t)timeout_ms * 1000000ull;
-    }
-    if (w->policy == SHM_POLICY_BUSY) {
-        n = spin(r, w, deadline);
-        return n != 0 ? n : -ETIMEDOUT;
-    }
-    if (w->policy == SHM_POLICY_HYBRID) {
-        spin_until = now_ns() + w->spin_ns;
-        if (deadline && deadline < spin_until) {
-            spin_until = deadline;
-        }
-        n = spin(r, w, spin_until);
+    if (w->policy != SHM_POLICY_SLEEP) {
+        n = spin(r, w, w->policy == SHM_POLICY_BUSY ? 0 : w->spin_ns,
+                 timeout_ms, &spent);
         if (n != 0) {
             return n;
         }
+    }
+    if (timeout_ms >= 0) {
+        uint64_t total = (uint64_t)timeout_ms * 1000000ull;
+
+        deadline = now_ns() + (total > spent ? total - spent : 0);
     }
     for (;;) {
         int ms = remaining_ms(deadline);

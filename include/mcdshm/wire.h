@@ -207,15 +207,19 @@ struct mcdshm_region_hdr {
 /*
  * Control block of one SPSC ring.  The producer-written line and the
  * consumer-written line are separated by a guard line so that adjacent-line
- * prefetch does not bounce the two between cores.
+ * prefetch does not bounce the two between cores.  need_wakeup has a line
+ * of its own: the consumer writes it only when it goes to sleep, so the
+ * producer's check after every publish (D2) hits its cache while the
+ * consumer is awake instead of missing on the line that head moves.
  */
 struct mcdshm_ring {
     uint32_t tail;        /* producer: next index to publish (P1) */
     uint32_t prod_resv[15];
     uint8_t guard[MCDSHM_CACHELINE];
     uint32_t head;        /* consumer: next index to consume (C2) */
+    uint32_t cons_resv[15];
     uint32_t need_wakeup; /* consumer: 1 while it sleeps or is about to (D1) */
-    uint32_t cons_resv[14];
+    uint32_t wake_resv[15];
 };
 
 /* Offset and length of variable data inside one slot's payload area. */
@@ -1076,15 +1080,17 @@ SHM_CHECK_FIELD(mcdshm_region_hdr, 88, uint32_t, server_pid);
 SHM_CHECK_FIELD(mcdshm_region_hdr, 92, uint32_t, client_pid);
 SHM_CHECK_FIELD(mcdshm_region_hdr, 96, uint64_t[20], reserved);
 
-SHM_CHECK_SIZE(mcdshm_ring, 3 * MCDSHM_CACHELINE);
+SHM_CHECK_SIZE(mcdshm_ring, 4 * MCDSHM_CACHELINE);
 SHM_CHECK_FIELD(mcdshm_ring, 0, uint32_t, tail);
 SHM_CHECK_FIELD(mcdshm_ring, 4, uint32_t[15], prod_resv);
 SHM_CHECK_FIELD(mcdshm_ring, 64, uint8_t[64], guard);
 SHM_CHECK_FIELD(mcdshm_ring, 128, uint32_t, head);
-SHM_CHECK_FIELD(mcdshm_ring, 132, uint32_t, need_wakeup);
-SHM_CHECK_FIELD(mcdshm_ring, 136, uint32_t[14], cons_resv);
+SHM_CHECK_FIELD(mcdshm_ring, 132, uint32_t[15], cons_resv);
+SHM_CHECK_FIELD(mcdshm_ring, 192, uint32_t, need_wakeup);
+SHM_CHECK_FIELD(mcdshm_ring, 196, uint32_t[15], wake_resv);
 MCDSHM_STATIC_ASSERT(offsetof(struct mcdshm_ring, tail) % 64 == 0 &&
                      offsetof(struct mcdshm_ring, head) % 64 == 0 &&
+                     offsetof(struct mcdshm_ring, need_wakeup) % 64 == 0 &&
                      offsetof(struct mcdshm_ring, head) -
                              offsetof(struct mcdshm_ring, tail) >= 128,
                      "producer and consumer lines apart, guard between");
