@@ -354,8 +354,11 @@ mcd_return_et mcdcore__page(struct mcdcore__call *cl,
                               "%s is NULL but %s is %" PRIu32, l->out_name,
                               l->num_name, *num);
     }
-    /* Fetching from index 0 of an empty list is not "past the end". */
-    if (start && start >= total) {
+    /*
+     * start_index at or past the total is MCD_ERR_PARAM (spec 6.1), also
+     * for an empty list: a tool asks for the count first.
+     */
+    if (start >= total) {
         return mcdcore__error(cl, MCD_ERR_PARAM,
                               "start_index %" PRIu64 " is past the %" PRIu64
                               " %s",

@@ -1147,16 +1147,17 @@ CORE_TEST(mem_spaces_blocks_overlays)
     OK(mcdcore_qry_mem_blocks(S, uid, SP_PHYS, 0, &n, NULL));
     cr_assert_eq(n, 0);
     n = 4;
-    OK(mcdcore_qry_mem_blocks(S, uid, SP_PHYS, 0, &n, mb));
-    cr_assert_eq(n, 0);
+    /* Fetching from an empty list: start 0 is past its 0 entries. */
+    FAILS(mcdcore_qry_mem_blocks(S, uid, SP_PHYS, 0, &n, mb));
+    expect_err(S, uid, MCD_ERR_PARAM, "start_index 0 is past the 0");
     FAILS(mcdcore_qry_mem_blocks(S, uid, 9, 0, &n, mb));
     expect_err(S, uid, MCD_ERR_MEM_SPACE_ID, "mem_space_id 9");
     n = 0;
     OK(mcdcore_qry_active_overlays(S, uid, 0, &n, NULL));
     cr_assert_eq(n, 0);
     n = 4;
-    OK(mcdcore_qry_active_overlays(S, uid, 0, &n, ov));
-    cr_assert_eq(n, 0);
+    FAILS(mcdcore_qry_active_overlays(S, uid, 0, &n, ov));
+    expect_err(S, uid, MCD_ERR_PARAM, "start_index 0 is past the 0");
     n = 4;
     FAILS(mcdcore_qry_active_overlays(S, uid, 1, &n, ov));
     expect_err(S, uid, MCD_ERR_PARAM, "active overlays");
@@ -1236,8 +1237,8 @@ CORE_TEST(modes_description_payload_handle)
     OK(mcdcore_qry_core_modes(S, uid, 0, &n, NULL));
     cr_assert_eq(n, 0);
     n = 2;
-    OK(mcdcore_qry_core_modes(S, uid, 0, &n, m));
-    cr_assert_eq(n, 0);
+    FAILS(mcdcore_qry_core_modes(S, uid, 0, &n, m));
+    expect_err(S, uid, MCD_ERR_PARAM, "start_index 0 is past the 0");
     n = 2;
     FAILS(mcdcore_qry_core_modes(S, uid, 1, &n, m));
     expect_err(S, uid, MCD_ERR_PARAM, "start_index 1 is past the 0 core modes");
@@ -1965,8 +1966,8 @@ RICH_TEST(mem_blocks_and_modes)
     cr_assert_eq(n, 1);
     cr_assert_str_eq(mb[0].mem_block_name, "ram");
     n = 4;
-    OK(mcdcore_qry_mem_blocks(S, uid, SP_REGS, 0, &n, mb));
-    cr_assert_eq(n, 0);
+    FAILS(mcdcore_qry_mem_blocks(S, uid, SP_REGS, 0, &n, mb));
+    expect_err(S, uid, MCD_ERR_PARAM, "start_index 0 is past the 0");
     n = 0;
     OK(mcdcore_qry_core_modes(S, uid, 0, &n, NULL));
     cr_assert_eq(n, 2);
