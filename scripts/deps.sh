@@ -8,6 +8,7 @@ pkgs=(
     cmake make gcc g++ pkg-config   # the build
     libcriterion-dev                # the unit-test framework
     libelf-dev                      # the reference platform's ELF loader
+    liburing-dev                    # the server stub's I/O thread
     gcc-riscv64-unknown-elf         # builds the platform's demo programs
 )
 

@@ -1,0 +1,111 @@
+/*
+ * libmcdshm: the MCD API 1.1 (include/mcd/mcd_api.h) over shared memory,
+ * and what the library offers beyond the 54 mcd_*_f functions.
+ *
+ * The library exports exactly the 54 mcd_*_f functions and
+ * mcdshm_version(); everything else is hidden.  A tool links it (or
+ * dlopen()s it) like any other MCD implementation.
+ *
+ * Configuration string of mcd_open_server_f and mcd_set_server_config_f:
+ * whitespace-separated Key=value pairs; values are bare words or
+ * double-quoted strings (no escapes); booleans TRUE or FALSE in any case;
+ * keys match in any case.  A string that is not well formed (a missing
+ * '=', an unterminated quote) is MCD_ERR_PARAM naming the position;
+ * unknown keys are ignored, as the API prescribes.
+ *   McdHostName="localhost"  only this host: "", "localhost", a loopback
+ *                            address or this machine's name; any other is
+ *                            MCD_ERR_CONNECTION (remote hosts need a
+ *                            bridge, not part of this library)
+ *   McdServerName="vp0"      the endpoint of that name in the endpoint
+ *                            directory ($MCDSHM_RUNTIME_DIR, else
+ *                            $XDG_RUNTIME_DIR/mcdshm, else
+ *                            /tmp/mcdshm-<uid>)
+ *   McdSystemInstance, McdServerKey
+ *                            passed on to the server in the string
+ *   McdExitIfLastClient      accepted and ignored: a server's lifetime is
+ *                            the simulator's, not its clients'
+ *   McdShmEndpoint="/p.sock" an explicit endpoint socket (wins over
+ *                            McdServerName)
+ *   McdShmPolicy=hybrid      how the library waits for answers: busy
+ *                            (spin, lowest latency, burns a core), hybrid
+ *                            (spin ~50 us, then sleep; the default) or
+ *                            sleep
+ *   McdShmTimeoutMs=60000    per-call timeout (default 60000, 0 = none);
+ *                            mcd_receive_msg_f adds its own timeout
+ * With neither McdShmEndpoint nor McdServerName, mcd_open_server_f opens
+ * the first live endpoint, in name order, that this process has not
+ * opened yet, else the first live one.  McdShmPolicy and McdShmTimeoutMs
+ * may be changed with mcd_set_server_config_f; the other keys cannot.
+ * The mcd_server_st's config_string is the string as given, completed
+ * with McdServerName of the server it reached when it named none.
+ *
+ * Behaviour worth knowing:
+ * - mcd_initialize_f is answered by the library: API 1.0 and 1.1 are
+ *   accepted; the implementation vendor is "mcdshm".  mcd_exit_f closes
+ *   every core and server of the process.
+ * - mcd_qry_devices_f and mcd_qry_cores_f accept a NULL con_info: it
+ *   selects every system (as a con_info with every field empty does).
+ *   Systems are gathered from every open server; devices, cores and
+ *   mcd_open_core_f go to the first open server that knows the con_info.
+ * - mcd_qry_servers_f lists the endpoint directory without connecting:
+ *   running = TRUE lists the endpoints with a listening server (read from
+ *   /proc/net/unix), FALSE every endpoint found, live or stale.
+ * - mcd_qry_error_info_f is answered locally: the error of the last call
+ *   on that core, or of the last core-less call (core NULL), as the
+ *   server reported it or as the library produced it (connection lost,
+ *   timeout, malformed answer, bad argument).  Every failure has a
+ *   message.
+ * - mcd_qry_input_handle_f gives the connection's socket: it becomes
+ *   readable (hang-up) when the server goes away, and never otherwise;
+ *   answers travel through shared memory and need no waiting by the tool.
+ * - mcd_qry_max_payload_size_f reports 64 MiB.  mcd_execute_txlist_f
+ *   accepts lists of any size: it splits them into requests that fit the
+ *   connection's slots (at most 64 transactions each), splits a single
+ *   transaction larger than a slot into several (the address advances by
+ *   the bytes done unless MCD_TX_OPT_NOINCREMENT; the pieces keep
+ *   multiples of access_width; registers are split the same way) and keeps
+ *   up to one request per slot in flight.  num_tx_ok and num_bytes_ok are
+ *   exact.  On the first failure no further request is sent; requests
+ *   already in flight behind the failing one (at most nslots - 1) may have
+ *   executed on the target, but are not counted as done.
+ * - Count-then-fetch queries larger than one slot's payload are paged by
+ *   the library; the tool sees one call.
+ * - A server that dies turns the call in progress and every later call on
+ *   its connection into MCD_ERR_CONNECTION "server <name> (pid N) is
+ *   gone", within milliseconds; a server that does not answer within the
+ *   timeout gives MCD_ERR_TIMED_OUT.  A server that sends a malformed
+ *   answer loses its connection (MCD_ERR_CONNECTION "malformed response
+ *   from server ...").
+ *
+ * Thread-safe: calls on one connection are serialized in call order.
+ */
+#ifndef MCDSHM_CLIENT_H
+#define MCDSHM_CLIENT_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Version of libmcdshm (not the wire layout version MCDSHM_VERSION). */
+#define MCDSHM_VERSION_MAJOR 0
+#define MCDSHM_VERSION_MINOR 1
+#define MCDSHM_VERSION_PATCH 0
+#define MCDSHM_VERSION_STRING "0.1.0"
+
+#ifndef MCDSHM_EXPORT
+#define MCDSHM_EXPORT __attribute__((visibility("default")))
+#endif
+
+/**
+ * mcdshm_version() - the library's version, "MAJOR.MINOR.PATCH".
+ *
+ * Return: a static string; compare with MCDSHM_VERSION_STRING to detect a
+ * tool built against another version of this header.
+ */
+MCDSHM_EXPORT const char *mcdshm_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MCDSHM_CLIENT_H */

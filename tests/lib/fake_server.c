@@ -1,0 +1,190 @@
+/*
+ * The test server (see fake_server.h).  The child process runs an accept
+ * loop on its main thread and one thread per connection; the fake core is
+ * not thread-safe, so dispatching takes one process-wide lock.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "qemu-side/stub/dispatch.h"
+#include "shm/conn.h"
+#include "shm/doorbell.h"
+#include "tests/lib/fake_server.h"
+#include "tests/stub/fake_core.h"
+
+static pthread_mutex_t core_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct mcdcore *core;
+static unsigned server_flags;
+
+struct served {
+    struct shm_conn c;
+};
+
+/* Corrupt the answers the rogue mode names. */
+static void rogue(const struct mcdshm_req *q, struct mcdshm_resp *a)
+{
+    if (q->hdr.fn == MCDSHM_FN_QRY_STATE) {
+        a->hdr.seq++;
+    } else if (q->hdr.fn == MCDSHM_FN_QRY_MEM_SPACES && a->u.page.num) {
+        a->u.page.items.off = a->hdr.payload_len;
+    }
+}
+
+/* Answer one request; false if the connection must be dropped. */
+static bool answer(struct mcdcore_session *s, struct shm_conn *c,
+                   struct shm_ring *req, struct shm_ring *resp)
+{
+    uint32_t idx = shm_ring_head(req);
+    struct mcdshm_req q;
+    struct mcdshm_resp *a;
+
+    memcpy(&q, shm_ring_peek(req), sizeof(q));
+    if (q.hdr.seq != idx || shm_ring_free(resp, 1) < 1) {
+        fprintf(stderr, "fake server: seq %u at %u, dropping\n", q.hdr.seq,
+                idx);
+        return false;
+    }
+    a = shm_ring_next(resp);
+    pthread_mutex_lock(&core_lock);
+    if (mcdstub_dispatch(s, &q, shm_region_payload(&c->region, idx),
+                         c->region.lay.payload_size, a) < 0) {
+        pthread_mutex_unlock(&core_lock);
+        return false;
+    }
+    pthread_mutex_unlock(&core_lock);
+    if (server_flags & FAKE_SERVER_ROGUE) {
+        rogue(&q, a);
+    }
+    shm_ring_release(req, 1);
+    shm_ring_publish(resp, 1);
+    shm_doorbell_ring(resp->ctl, c->resp_efd);
+    return true;
+}
+
+static void *serve(void *arg)
+{
+    struct served *sv = arg;
+    struct shm_ring req, resp;
+    struct mcdcore_session *s;
+    struct shm_waiter w;
+    int n, i;
+    bool ok = true;
+
+    shm_region_req_ring(&sv->c.region, &req, false);
+    shm_region_resp_ring(&sv->c.region, &resp, true);
+    if (mcdcore_session_open(core, &s) < 0 ||
+        shm_waiter_init(&w, SHM_POLICY_HYBRID, 0, sv->c.req_efd, sv->c.sock) <
+            0) {
+        _exit(3);
+    }
+    while (ok && (n = shm_doorbell_wait(&req, &w, -1)) > 0) {
+        pthread_mutex_lock(&core_lock);
+        if ((uint32_t)n > fake_backlog) {
+            fake_backlog = (uint32_t)n;
+        }
+        pthread_mutex_unlock(&core_lock);
+        for (i = 0; i < n && ok; i++) {
+            ok = answer(s, &sv->c, &req, &resp);
+        }
+    }
+    pthread_mutex_lock(&core_lock);
+    mcdcore_session_close(s);
+    pthread_mutex_unlock(&core_lock);
+    shm_waiter_destroy(&w);
+    shm_conn_close(&sv->c);
+    free(sv);
+    return NULL;
+}
+
+static void __attribute__((noreturn)) run(const char *name, const char *path)
+{
+    struct shm_listener l;
+    char err[SHM_ERRLEN];
+    pthread_t t;
+
+    if (shm_listen(name, path, &l, err) < 0 ||
+        mcdcore_create(NULL, name, &core) < 0) {
+        fprintf(stderr, "fake server %s: %s\n", name, err);
+        _exit(2);
+    }
+    for (;;) {
+        struct served *sv = calloc(1, sizeof(*sv));
+
+        if (!sv || shm_accept(&l, &sv->c, err) < 0) {
+            free(sv);
+            continue;
+        }
+        if (pthread_create(&t, NULL, serve, sv) != 0) {
+            _exit(4);
+        }
+        pthread_detach(t);
+    }
+}
+
+bool fake_server_listening(const char *path)
+{
+    FILE *f = fopen("/proc/net/unix", "re");
+    char line[512];
+    unsigned flags;
+    int pos;
+    bool found = false;
+
+    if (!f) {
+        return false;
+    }
+    while (!found && fgets(line, sizeof(line), f)) {
+        line[strcspn(line, "\n")] = '\0';
+        pos = 0;
+        if (sscanf(line, "%*s %*x %*x %x %*x %*x %*u %n", &flags, &pos) == 1 &&
+            pos && (flags & 0x10000) && strcmp(line + pos, path) == 0) {
+            found = true;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+pid_t fake_server_spawn(const char *name, const char *path, unsigned flags)
+{
+    char where[SHM_PATH_MAX], err[SHM_ERRLEN];
+    struct timespec ts = { 0, 1000000 };
+    pid_t pid;
+    int i;
+
+    if (path) {
+        snprintf(where, sizeof(where), "%s", path);
+    } else if (shm_endpoint_path(name, where, sizeof(where), err) < 0) {
+        fprintf(stderr, "fake server: %s\n", err);
+        exit(1);
+    }
+    pid = fork();
+    if (pid < 0) {
+        perror("fork");
+        exit(1);
+    }
+    if (pid == 0) {
+        /* Let go of what the test process holds (Criterion's pipes among
+         * them): the server must not keep the test's runner waiting. */
+        close_range(3, ~0u, 0);
+        server_flags = flags;
+        run(name, path);
+    }
+    for (i = 0; i < 5000 && !fake_server_listening(where); i++) {
+        nanosleep(&ts, NULL);
+    }
+    if (i == 5000) {
+        fprintf(stderr, "fake server %s never listened on %s\n", name, where);
+        kill(pid, SIGKILL);
+        exit(1);
+    }
+    return pid;
+}

@@ -1,0 +1,33 @@
+/*
+ * A test server for the client-library tests: a forked process that
+ * publishes an endpoint and serves every connection on its own thread,
+ * copying each request record out of shared memory and answering it with
+ * mcdstub_dispatch() over the fake core (tests/stub/fake_core.c), as the
+ * stub's I/O thread does.  A rogue mode corrupts chosen answers so the
+ * client's response checks can be tested.
+ */
+#ifndef MCDSHM_TESTS_FAKE_SERVER_H
+#define MCDSHM_TESTS_FAKE_SERVER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* Rogue answers: qry_state gets a wrong seq, qry_mem_spaces a page whose
+ * items span leaves the payload. */
+#define FAKE_SERVER_ROGUE 1u
+
+/**
+ * fake_server_spawn() - fork a server and wait until it listens.
+ * @name: the server name
+ * @path: explicit socket path, or NULL for the endpoint directory
+ * @flags: FAKE_SERVER_*
+ *
+ * Return: the server's pid (the caller kills it); exits the test on
+ * failure.
+ */
+pid_t fake_server_spawn(const char *name, const char *path, unsigned flags);
+
+/* Is a stream socket listening at @path (from /proc/net/unix)? */
+bool fake_server_listening(const char *path);
+
+#endif /* MCDSHM_TESTS_FAKE_SERVER_H */

@@ -1,0 +1,370 @@
+/*
+ * Tests of the server stub (qemu-side/stub/server.c) end to end: the real
+ * client library, the stub, the server core and the reference platform,
+ * with debuggers in child processes.  Several debuggers at once, a
+ * debugger killed with SIGKILL (the others never notice, its session is
+ * released), a client that corrupts its ring (dropped, the server lives
+ * on), the three wait policies, the embedding API driven by the host's own
+ * poll() loop, and a target that executes on the simulator's thread.
+ */
+#include <criterion/criterion.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cosim/vp/platform.h"
+#include "mcd/mcd_api.h"
+#include "mcdshm/server.h"
+#include "shm/conn.h"
+
+#define RAM 0x80000000ull
+
+static char dir[64];
+static char cfg[256];
+
+static void make_dir(void)
+{
+    snprintf(dir, sizeof(dir), "/tmp/mcdshm-stub-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    setenv("MCDSHM_RUNTIME_DIR", dir, 1);
+    snprintf(cfg, sizeof(cfg), "McdShmEndpoint=\"%s/stub.sock\"", dir);
+}
+
+static void remove_dir(void)
+{
+    char cmd[128];
+
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "could not remove %s\n", dir);
+    }
+}
+
+TestSuite(stub, .init = make_dir, .fini = remove_dir, .timeout = 60);
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static struct vp *platform(void)
+{
+    struct vp_config c;
+    struct vp *vp;
+    char err[256];
+
+    vp_config_default(&c);
+    c.nharts = 2;
+    c.ram_size = 8 << 20;
+    cr_assert_eq(vp_create(&c, &vp, err, sizeof(err)), 0, "%s", err);
+    return vp;
+}
+
+static struct mcdshm_server *serve(const struct mcdshm_target *t,
+                                   const char *policy)
+{
+    struct mcdshm_server_opts o = { .name = "stub", .policy = policy };
+    struct mcdshm_server *s;
+    char err[256];
+
+    cr_assert_eq(mcdshm_server_start(t, &o, &s, err, sizeof(err)), 0, "%s",
+                 err);
+    return s;
+}
+
+/* Fail the test with the MCD error of the last call on @core. */
+#define CHECK(core, call)                                                 \
+    do {                                                                  \
+        mcd_return_et r_ = (call);                                        \
+        if (r_ != MCD_RET_ACT_NONE) {                                     \
+            mcd_error_info_st e_;                                         \
+            mcd_qry_error_info_f((core), &e_);                            \
+            cr_assert_fail("%s: ret %u error 0x%x: %s", #call, r_,        \
+                           e_.error_code, e_.error_str);                  \
+        }                                                                 \
+    } while (0)
+
+/* A debugger: open the server and core @idx. */
+static void open_core(mcd_server_st **srv, mcd_core_st **core, uint32_t idx)
+{
+    mcd_core_con_info_st ci[4];
+    uint32_t n = 4;
+
+    CHECK(NULL, mcd_open_server_f("", cfg, srv));
+    CHECK(NULL, mcd_qry_cores_f(NULL, 0, &n, ci));
+    cr_assert_gt(n, idx);
+    CHECK(NULL, mcd_open_core_f(&ci[idx], core));
+}
+
+/* Write then read back @len bytes at @addr through the physical space. */
+static int round_trip(mcd_core_st *core, uint64_t addr, uint32_t len,
+                      uint8_t seed)
+{
+    uint8_t *w = malloc(len), *r = calloc(1, len);
+    mcd_tx_st tx[2] = { 0 };
+    mcd_txlist_st l = { tx, 2, 0 };
+    int ok;
+
+    for (uint32_t i = 0; i < len; i++) {
+        w[i] = (uint8_t)(seed + i * 7);
+    }
+    tx[0].addr.address = tx[1].addr.address = addr;
+    tx[0].addr.mem_space_id = tx[1].addr.mem_space_id = 1;
+    tx[0].access_type = MCD_TX_AT_W;
+    tx[1].access_type = MCD_TX_AT_R;
+    tx[0].data = w;
+    tx[1].data = r;
+    tx[0].num_bytes = tx[1].num_bytes = len;
+    ok = mcd_execute_txlist_f(core, &l) == MCD_RET_ACT_NONE &&
+         l.num_tx_ok == 2 && memcmp(w, r, len) == 0;
+    free(w);
+    free(r);
+    return ok;
+}
+
+/* Child debugger: @rounds round trips on core @idx, exit 0 if all good. */
+static pid_t debugger(uint32_t idx, int rounds, bool hang)
+{
+    pid_t pid = fork();
+
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        mcd_server_st *srv;
+        mcd_core_st *core;
+        int bad = 0;
+
+        open_core(&srv, &core, idx);
+        for (int i = 0; i < rounds; i++) {
+            bad += !round_trip(core, RAM + idx * 0x100000 + i * 64, 4096,
+                               (uint8_t)(i + idx));
+        }
+        while (hang) {
+            pause();
+        }
+        mcd_close_core_f(core);
+        mcd_close_server_f(srv);
+        mcd_exit_f();
+        _exit(bad ? 1 : 0);
+    }
+    return pid;
+}
+
+static int wait_clients(struct mcdshm_server *s, int n, int ms)
+{
+    uint64_t until = now_ms() + (uint64_t)ms;
+
+    while (mcdshm_server_clients(s) != n && now_ms() < until) {
+        usleep(1000);
+    }
+    return mcdshm_server_clients(s);
+}
+
+static void two_debuggers(const char *policy)
+{
+    struct vp *vp = platform();
+    struct mcdshm_server *s = serve(vp_target(vp), policy);
+    pid_t a = debugger(0, 300, false), b = debugger(1, 300, false);
+    int sa, sb;
+
+    cr_assert_eq(waitpid(a, &sa, 0), a);
+    cr_assert_eq(waitpid(b, &sb, 0), b);
+    cr_assert(WIFEXITED(sa) && WEXITSTATUS(sa) == 0, "debugger A failed");
+    cr_assert(WIFEXITED(sb) && WEXITSTATUS(sb) == 0, "debugger B failed");
+    cr_assert_eq(wait_clients(s, 0, 1000), 0, "sessions released");
+    mcdshm_server_stop(s);
+    vp_destroy(vp);
+}
+
+Test(stub, two_debuggers_hybrid)
+{
+    two_debuggers("hybrid");
+}
+
+Test(stub, two_debuggers_busy)
+{
+    two_debuggers("busy");
+}
+
+Test(stub, two_debuggers_sleep)
+{
+    two_debuggers("sleep");
+}
+
+Test(stub, killed_debugger_released_others_unaffected)
+{
+    struct vp *vp = platform();
+    struct mcdshm_server *s = serve(vp_target(vp), "hybrid");
+    pid_t victim = debugger(0, 10, true);
+    pid_t other;
+    uint64_t t0;
+    int st;
+
+    cr_assert_eq(wait_clients(s, 1, 5000), 1);
+    other = debugger(1, 200, false);
+    usleep(20000);
+    t0 = now_ms();
+    kill(victim, SIGKILL);
+    waitpid(victim, NULL, 0);
+    /* Only the survivor may remain (it may have finished already). */
+    while (mcdshm_server_clients(s) > 1 && now_ms() - t0 < 1000) {
+        usleep(1000);
+    }
+    cr_assert_lt(now_ms() - t0, 100, "the dead session went within 100 ms");
+    cr_assert_eq(waitpid(other, &st, 0), other);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the other debugger");
+    cr_assert_eq(wait_clients(s, 0, 1000), 0);
+    mcdshm_server_stop(s);
+    vp_destroy(vp);
+}
+
+Test(stub, corrupt_ring_drops_only_that_client)
+{
+    struct vp *vp = platform();
+    struct mcdshm_server *s = serve(vp_target(vp), "hybrid");
+    struct mcdshm_ring *ctl;
+    struct shm_conn rogue;
+    char path[SHM_PATH_MAX], err[SHM_ERRLEN];
+    pid_t good;
+    int st;
+
+    snprintf(path, sizeof(path), "%s/stub.sock", dir);
+    cr_assert_eq(shm_connect(path, NULL, &rogue, err), 0, "%s", err);
+    cr_assert_eq(wait_clients(s, 1, 5000), 1);
+    /* Claim more requests than the ring can hold, and ring. */
+    ctl = (struct mcdshm_ring *)((uint8_t *)rogue.region.base +
+                                 rogue.region.lay.req_ring_off);
+    ctl->tail = rogue.region.lay.nslots * 5;
+    {
+        uint64_t one = 1;
+
+        cr_assert_eq(write(rogue.req_efd, &one, 8), 8);
+    }
+    cr_assert_eq(wait_clients(s, 0, 2000), 0, "the rogue was dropped");
+    cr_assert_eq(shm_conn_peer_gone(&rogue), 1, "and told by hang-up");
+    good = debugger(0, 50, false);
+    cr_assert_eq(waitpid(good, &st, 0), good);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "server still works");
+    shm_conn_close(&rogue);
+    mcdshm_server_stop(s);
+    vp_destroy(vp);
+}
+
+struct host_loop {
+    struct mcdshm_server *s;
+    volatile int stop;
+};
+
+/* The embedding host: its own poll() loop over the server's descriptors. */
+static void *host_thread(void *arg)
+{
+    struct host_loop *h = arg;
+
+    while (!h->stop) {
+        struct pollfd p[64];
+        int fds[64], n = mcdshm_server_fds(h->s, fds, 64);
+
+        for (int i = 0; i < n && i < 64; i++) {
+            p[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+        }
+        poll(p, n < 64 ? n : 64, 5);
+        mcdshm_server_service(h->s);
+    }
+    return NULL;
+}
+
+Test(stub, embedded_in_host_event_loop)
+{
+    struct vp *vp = platform();
+    struct mcdshm_server_opts o = { .name = "stub", .policy = "sleep" };
+    struct host_loop h = { 0 };
+    char err[256];
+    pthread_t t;
+    pid_t d;
+    int st;
+
+    cr_assert_eq(mcdshm_server_open(vp_target(vp), &o, &h.s, err,
+                                    sizeof(err)),
+                 0, "%s", err);
+    cr_assert_eq(mcdshm_server_exec_fd(h.s), -1);
+    cr_assert_eq(pthread_create(&t, NULL, host_thread, &h), 0);
+    d = debugger(1, 100, false);
+    cr_assert_eq(waitpid(d, &st, 0), d);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "served by the host");
+    h.stop = 1;
+    pthread_join(t, NULL);
+    mcdshm_server_stop(h.s);
+    vp_destroy(vp);
+}
+
+struct sim_loop {
+    struct mcdshm_server *s;
+    volatile int stop;
+    int served;
+};
+
+/* The simulator's thread: answer requests only here, at "safe points". */
+static void *sim_thread(void *arg)
+{
+    struct sim_loop *l = arg;
+    struct pollfd p = { .fd = mcdshm_server_exec_fd(l->s), .events = POLLIN };
+
+    while (!l->stop) {
+        if (poll(&p, 1, 5) > 0) {
+            l->served += mcdshm_server_exec_pending(l->s);
+        }
+    }
+    return NULL;
+}
+
+Test(stub, requests_run_on_simulator_thread)
+{
+    struct vp *vp = platform();
+    struct mcdshm_target sim = *vp_target(vp);
+    struct sim_loop l = { 0 };
+    pthread_t t;
+    pid_t d;
+    int st;
+
+    /* The platform's own operations, but requests run on our thread. */
+    sim.exec = MCDSHM_EXEC_SIM_THREAD;
+    l.s = serve(&sim, "hybrid");
+    cr_assert_geq(mcdshm_server_exec_fd(l.s), 0);
+    cr_assert_eq(pthread_create(&t, NULL, sim_thread, &l), 0);
+    d = debugger(0, 100, false);
+    cr_assert_eq(waitpid(d, &st, 0), d);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "served by the sim");
+    l.stop = 1;
+    pthread_join(t, NULL);
+    cr_assert_gt(l.served, 100, "the simulator thread answered them");
+    mcdshm_server_stop(l.s);
+    vp_destroy(vp);
+}
+
+Test(stub, second_server_of_same_name_refused)
+{
+    struct vp *vp = platform();
+    struct mcdshm_server *s = serve(vp_target(vp), NULL), *t;
+    struct mcdshm_server_opts o = { .name = "stub" };
+    char err[256];
+
+    cr_assert_eq(mcdshm_server_start(vp_target(vp), &o, &t, err,
+                                     sizeof(err)),
+                 -EADDRINUSE);
+    cr_assert_not_null(strstr(err, "live server"), "%s", err);
+    o.policy = "turbo";
+    cr_assert_eq(mcdshm_server_start(vp_target(vp), &o, &t, err,
+                                     sizeof(err)),
+                 -EINVAL);
+    cr_assert_not_null(strstr(err, "turbo"), "%s", err);
+    mcdshm_server_stop(s);
+    vp_destroy(vp);
+}
