@@ -14,7 +14,9 @@
  * Each timed sample includes one clock_gettime() on each end; so do the
  * floors, so the ratios are like for like.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <getopt.h>
 #include <sched.h>
@@ -29,21 +31,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/bench.h"
 #include "shm/conn.h"
 #include "shm/doorbell.h"
 
-struct opts {
-    unsigned samples; /* round trips per latency measurement */
-    unsigned records; /* records per throughput measurement */
-    unsigned idle_ms; /* idle window */
-    int cpu_client, cpu_server;
-};
-
-struct lat {
-    double p50, p99, mean;
-};
-
-static uint64_t now_ns(void)
+uint64_t now_ns(void)
 {
     struct timespec ts;
 
@@ -51,7 +43,7 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static void pin(int cpu)
+void pin(int cpu)
 {
     cpu_set_t set;
 
@@ -73,7 +65,7 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static struct lat summarize(uint64_t *s, unsigned n)
+struct lat summarize(uint64_t *s, unsigned n)
 {
     struct lat l;
     double sum = 0;
@@ -101,7 +93,7 @@ static void *shared_map(size_t len)
     return p;
 }
 
-static pid_t fork_or_die(void)
+pid_t fork_or_die(void)
 {
     pid_t pid = fork();
 
@@ -419,13 +411,13 @@ static double idle_cpu_pct(struct client *cl, unsigned ms)
     return 100.0 * (double)(c1 - c0) / (double)(t1 - t0);
 }
 
-static void print_lat(const char *what, struct lat l)
+void print_lat(const char *what, struct lat l)
 {
     printf("%-34s p50 %8.0f ns  p99 %8.0f ns  mean %8.0f ns\n", what, l.p50,
            l.p99, l.mean);
 }
 
-static void goal(const char *what, double ratio, double limit)
+void goal(const char *what, double ratio, double limit)
 {
     printf("goal  %-44s %6.2fx  (<= %.1fx)  %s\n", what, ratio, limit,
            ratio <= limit ? "met" : "NOT MET");
@@ -444,6 +436,7 @@ static void usage(FILE *f)
                "(default 2000)\n"
                "  -c, --cpus A,B     pin client to CPU A, server to B "
                "(default 0,1; -1,-1 = no pinning)\n"
+               "  -d, --dump-mib N   size of the memory dump (default 64)\n"
                "  -q, --quick        small counts, for a smoke run\n"
                "  -h, --help         this text\n");
 }
@@ -455,13 +448,14 @@ static void parse(int argc, char **argv, struct opts *o)
         { "records", required_argument, 0, 'r' },
         { "idle-ms", required_argument, 0, 'i' },
         { "cpus", required_argument, 0, 'c' },
+        { "dump-mib", required_argument, 0, 'd' },
         { "quick", no_argument, 0, 'q' },
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
     int ch;
 
-    while ((ch = getopt_long(argc, argv, "n:r:i:c:qh", lo, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "n:r:i:c:d:qh", lo, NULL)) != -1) {
         switch (ch) {
         case 'n':
             o->samples = (unsigned)strtoul(optarg, NULL, 0);
@@ -475,6 +469,15 @@ static void parse(int argc, char **argv, struct opts *o)
         case 'c':
             if (sscanf(optarg, "%d,%d", &o->cpu_client, &o->cpu_server) != 2) {
                 fprintf(stderr, "mcdshm-bench: --cpus wants A,B, got '%s'\n",
+                        optarg);
+                exit(2);
+            }
+            break;
+        case 'd':
+            o->dump_mib = (uint32_t)strtoul(optarg, NULL, 0);
+            if (o->dump_mib < 1 || o->dump_mib > 2048) {
+                fprintf(stderr, "mcdshm-bench: --dump-mib must be 1..2048, "
+                                "got '%s'\n",
                         optarg);
                 exit(2);
             }
@@ -504,9 +507,9 @@ int main(int argc, char **argv)
     static const enum shm_policy pol[] = { SHM_POLICY_BUSY, SHM_POLICY_HYBRID,
                                            SHM_POLICY_SLEEP };
     static const uint32_t sizes[] = { 64, 256 };
-    struct opts o = { 200000, 2000000, 2000, 0, 1 };
-    struct lat floor, efd, rtt[3][2];
-    double idle[3];
+    struct opts o = { 200000, 2000000, 2000, 0, 1, 64 };
+    struct lat floor, efd, rtt[3][2], full[2];
+    double idle[3], mcpy, dump[2];
     char what[64];
     size_t p, s;
 
@@ -542,7 +545,26 @@ int main(int argc, char **argv)
                shm_policy_name(pol[p]), idle[p]);
         client_close(&cl);
     }
+    mcpy = bench_memcpy(o.dump_mib);
+    printf("floor: memcpy %3u MiB, one thread       %6.2f GB/s\n", o.dump_mib,
+           mcpy);
+    for (p = 0; p < 2; p++) {
+        const char *pn = shm_policy_name(pol[p]);
+
+        bench_full_path(&o, pn, &full[p], &dump[p]);
+        snprintf(what, sizeof(what), "full %-6s mcd_qry_state_f", pn);
+        print_lat(what, full[p]);
+        printf("full %-6s dump %3u MiB (txlist)    %6.2f GB/s  (%.2fx "
+               "memcpy)\n",
+               pn, o.dump_mib, dump[p], dump[p] / mcpy);
+    }
     printf("\n");
+    goal("busy qry_state p50 / cache-line floor p50", full[0].p50 / floor.p50,
+         2.5);
+    goal("hybrid qry_state p50 / cache-line floor p50",
+         full[1].p50 / floor.p50, 2.5);
+    goal("memcpy GB/s / busy dump GB/s", mcpy / dump[0], 1.25);
+    goal("memcpy GB/s / hybrid dump GB/s", mcpy / dump[1], 1.25);
     goal("busy rtt p50 (64B) / cache-line floor p50", rtt[0][0].p50 / floor.p50,
          2.0);
     goal("hybrid rtt p50 (64B) / cache-line floor p50",

@@ -57,7 +57,8 @@ step mcdshm dump 0x80000000 64M "$rundir/ram.bin"
 step mcdshm trace "$rundir/trace.txt" --instructions 2000
 step head -5 "$rundir/trace.txt"
 step mcdshm run --all
-step mcdshm uart --receive --timeout-ms 200
+printf '\n\033[1m$ mcdshm uart --receive --timeout-ms 200 | tail -n 4\033[0m\n'
+mcdshm uart --receive --timeout-ms 200 | tail -n 4
 step mcdshm stop --all
 
 printf '\nshutting the platform down\n'

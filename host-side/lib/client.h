@@ -36,6 +36,7 @@
 #include "mcdshm/wire.h"
 #include "shm/conn.h"
 #include "shm/doorbell.h"
+#include "shm/records.h"
 
 #define MCDC_SERVER_MAGIC 0x5352564du /* "MVRS" */
 #define MCDC_CORE_MAGIC 0x45524f43u   /* "CORE" */

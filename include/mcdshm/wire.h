@@ -1038,6 +1038,74 @@ struct mcdshm_resp {
     uint8_t pad[4];
 };
 
+/*
+ * The extent of each function's records: the size of its request body and
+ * of its response body (0 = empty).  A record is its header and these
+ * bytes; in a response whose ret is not MCD_RET_ACT_NONE the error block
+ * too.  The rest of the stride belongs to no one: neither side writes or
+ * reads it, so a call moves only the cache lines it uses.
+ */
+#define MCDSHM_RQ(t) sizeof(struct mcdshm_req_##t)
+#define MCDSHM_RS(t) sizeof(struct mcdshm_resp_##t)
+#define MCDSHM_RECORDS(X)                                                  \
+    X(INITIALIZE, MCDSHM_RQ(initialize), MCDSHM_RS(initialize))            \
+    X(EXIT, 0, 0)                                                          \
+    X(QRY_SERVERS, MCDSHM_RQ(qry_servers), sizeof(struct mcdshm_page_resp)) \
+    X(OPEN_SERVER, MCDSHM_RQ(open_server), MCDSHM_RS(open_server))         \
+    X(CLOSE_SERVER, 0, 0)                                                  \
+    X(SET_SERVER_CONFIG, MCDSHM_RQ(set_server_config), 0)                  \
+    X(QRY_SERVER_CONFIG, MCDSHM_RQ(qry_server_config), MCDSHM_RS(string))  \
+    X(QRY_SYSTEMS, MCDSHM_RQ(page_only), sizeof(struct mcdshm_page_resp))  \
+    X(QRY_DEVICES, MCDSHM_RQ(qry_con), sizeof(struct mcdshm_page_resp))    \
+    X(QRY_CORES, MCDSHM_RQ(qry_con), sizeof(struct mcdshm_page_resp))      \
+    X(QRY_CORE_MODES, MCDSHM_RQ(page_only), sizeof(struct mcdshm_page_resp)) \
+    X(OPEN_CORE, MCDSHM_RQ(open_core), MCDSHM_RS(open_core))               \
+    X(CLOSE_CORE, 0, 0)                                                    \
+    X(QRY_ERROR_INFO, 0, MCDSHM_RS(qry_error_info))                        \
+    X(QRY_DEVICE_DESCRIPTION, MCDSHM_RQ(qry_device_description),           \
+      MCDSHM_RS(string))                                                   \
+    X(QRY_MAX_PAYLOAD_SIZE, 0, MCDSHM_RS(u32))                             \
+    X(QRY_INPUT_HANDLE, 0, MCDSHM_RS(u32))                                 \
+    X(QRY_MEM_SPACES, MCDSHM_RQ(page_only), sizeof(struct mcdshm_page_resp)) \
+    X(QRY_MEM_BLOCKS, MCDSHM_RQ(page_id), sizeof(struct mcdshm_page_resp)) \
+    X(QRY_ACTIVE_OVERLAYS, MCDSHM_RQ(page_only),                           \
+      sizeof(struct mcdshm_page_resp))                                     \
+    X(QRY_REG_GROUPS, MCDSHM_RQ(page_only), sizeof(struct mcdshm_page_resp)) \
+    X(QRY_REG_MAP, MCDSHM_RQ(page_id), sizeof(struct mcdshm_page_resp))    \
+    X(QRY_REG_COMPOUND, MCDSHM_RQ(page_id), sizeof(struct mcdshm_page_resp)) \
+    X(QRY_TRIG_INFO, 0, MCDSHM_RS(qry_trig_info))                          \
+    X(QRY_CTRIGS, MCDSHM_RQ(page_only), sizeof(struct mcdshm_page_resp))   \
+    X(CREATE_TRIG, MCDSHM_RQ(create_trig), MCDSHM_RS(trig))                \
+    X(QRY_TRIG, MCDSHM_RQ(qry_trig), MCDSHM_RS(trig))                      \
+    X(REMOVE_TRIG, MCDSHM_RQ(trig_id), 0)                                  \
+    X(QRY_TRIG_STATE, MCDSHM_RQ(trig_id), MCDSHM_RS(qry_trig_state))       \
+    X(ACTIVATE_TRIG_SET, 0, 0)                                             \
+    X(REMOVE_TRIG_SET, 0, 0)                                               \
+    X(QRY_TRIG_SET, MCDSHM_RQ(page_only), sizeof(struct mcdshm_page_resp)) \
+    X(QRY_TRIG_SET_STATE, 0, MCDSHM_RS(qry_trig_set_state))                \
+    X(EXECUTE_TXLIST, MCDSHM_RQ(execute_txlist), MCDSHM_RS(execute_txlist)) \
+    X(RUN, MCDSHM_RQ(flag), 0)                                             \
+    X(STOP, MCDSHM_RQ(flag), 0)                                            \
+    X(RUN_UNTIL, MCDSHM_RQ(run_until), 0)                                  \
+    X(QRY_CURRENT_TIME, 0, MCDSHM_RS(u64))                                 \
+    X(STEP, MCDSHM_RQ(step), 0)                                            \
+    X(SET_GLOBAL, MCDSHM_RQ(flag), 0)                                      \
+    X(QRY_STATE, 0, MCDSHM_RS(qry_state))                                  \
+    X(EXECUTE_COMMAND, MCDSHM_RQ(execute_command), MCDSHM_RS(string))      \
+    X(QRY_RST_CLASSES, 0, MCDSHM_RS(u32))                                  \
+    X(QRY_RST_CLASS_INFO, MCDSHM_RQ(qry_rst_class_info),                   \
+      MCDSHM_RS(qry_rst_class_info))                                       \
+    X(RST, MCDSHM_RQ(rst), 0)                                              \
+    X(CHL_OPEN, MCDSHM_RQ(chl_open), MCDSHM_RS(chl_open))                  \
+    X(SEND_MSG, MCDSHM_RQ(send_msg), 0)                                    \
+    X(RECEIVE_MSG, MCDSHM_RQ(receive_msg), MCDSHM_RS(receive_msg))         \
+    X(CHL_RESET, MCDSHM_RQ(chl_id), 0)                                     \
+    X(CHL_CLOSE, MCDSHM_RQ(chl_id), 0)                                     \
+    X(QRY_TRACES, MCDSHM_RQ(page_only), sizeof(struct mcdshm_page_resp))   \
+    X(QRY_TRACE_STATE, MCDSHM_RQ(trace_id), MCDSHM_RS(trace_state))        \
+    X(SET_TRACE_STATE, MCDSHM_RQ(set_trace_state), MCDSHM_RS(trace_state)) \
+    X(READ_TRACE, MCDSHM_RQ(read_trace), MCDSHM_RS(read_trace))
+
 /* ------------------------------------------------------------------------
  * Compile-time pins.  A size claim in a comment is not a check.
  */
@@ -1550,6 +1618,16 @@ SHM_CHECK_FIELD(mcdshm_req_read_trace, 4, uint32_t, num_frames);
 SHM_CHECK_FIELD(mcdshm_req_read_trace, 8, uint64_t, start_index);
 SHM_CHECK_FIELD(mcdshm_req_read_trace, 16, uint32_t, trace_data_size);
 SHM_CHECK_FIELD(mcdshm_req_read_trace, 20, uint32_t, pad);
+
+/* The record table lists the 54 functions in id order, bodies in bounds. */
+#define MCDSHM_CHECK_RECORD(name, rq, rs)                                   \
+    MCDSHM_STATIC_ASSERT((rq) <= MCDSHM_REQ_BODY_SIZE &&                    \
+                             (rs) <= MCDSHM_RESP_BODY_SIZE,                 \
+                         #name " bodies fit their records");
+MCDSHM_RECORDS(MCDSHM_CHECK_RECORD)
+#define MCDSHM_COUNT_RECORD(name, rq, rs) +1
+MCDSHM_STATIC_ASSERT(0 MCDSHM_RECORDS(MCDSHM_COUNT_RECORD) == MCDSHM_FN_COUNT,
+                     "one record entry per function");
 
 SHM_CHECK_SIZE(mcdshm_req, MCDSHM_REQ_STRIDE);
 SHM_CHECK_FIELD(mcdshm_req, 0, struct mcdshm_req_hdr, hdr);

@@ -101,6 +101,7 @@
 
 #include "qemu-side/core/core.h"
 #include "qemu-side/stub/dispatch.h"
+#include "shm/records.h"
 
 /* One memcpy converts a mirror to its API structure and back. */
 #define SAME_SIZE(api, mirror) \
@@ -1625,8 +1626,8 @@ static void check_record(struct dctx *c)
         fail(c, -EINVAL, "hdr.core_uid %u given to a function without a core",
              h->core_uid);
     }
-    check_zero(c, c->req->u.raw + c->fd->body_size,
-               MCDSHM_REQ_BODY_SIZE - c->fd->body_size, "body past its end");
+    /* Bytes past the body belong to no record (MCDSHM_RECORDS): the
+     * caller copied only the header and the body. */
 }
 
 /* Fill the error block: ours for a refusal, else the core's. */
@@ -1688,7 +1689,8 @@ int mcdstub_dispatch(struct mcdcore_session *s, const struct mcdshm_req *req,
     if (c->err || c->out.hdr.ret != MCD_RET_ACT_NONE) {
         put_error(c);
     }
-    memcpy(resp, &c->out, sizeof(*resp));
+    /* Only the record's extent: the rest of the stride is no one's. */
+    memcpy(resp, &c->out, shm_resp_len(req->hdr.fn, c->out.hdr.ret));
     for (i = 0; i < c->nstrs; i++) {
         free(c->strs[i]);
     }

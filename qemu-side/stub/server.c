@@ -40,6 +40,7 @@
 #include "qemu-side/stub/dispatch.h"
 #include "shm/conn.h"
 #include "shm/doorbell.h"
+#include "shm/records.h"
 
 #define DEFAULT_MAX_CLIENTS 64
 #define URING_ENTRIES 256
@@ -129,12 +130,14 @@ static void reap(struct mcdshm_server *s)
     pthread_mutex_unlock(&s->lock);
 }
 
+/* Close @k: quietly for a hang-up (how every client leaves), with a log
+ * line for anything else. */
 static void conn_drop(struct stub_conn *k, const char *why)
 {
-    if (!k->dead) {
-        shm_log("client pid %d disconnected: %s", (int)k->c.peer_pid, why);
-        k->dead = true;
+    if (!k->dead && why) {
+        shm_log("dropping client pid %d: %s", (int)k->c.peer_pid, why);
     }
+    k->dead = true;
 }
 
 /*
@@ -167,8 +170,12 @@ static int conn_service(struct mcdshm_server *s, struct stub_conn *k)
         if (room == 0) {
             break; /* the client is not reading its responses: later */
         }
-        /* A private copy: the client may change the shared one. */
-        memcpy(&q, shm_ring_peek(&k->req), sizeof(q));
+        /* A private copy, of the record's extent only (shm/records.h):
+         * the client may change the shared one. */
+        memcpy(&q.hdr, shm_ring_peek(&k->req), sizeof(q.hdr));
+        memset(&q.u, 0, sizeof(q.u));
+        memcpy(&q.u, (const uint8_t *)shm_ring_peek(&k->req) + sizeof(q.hdr),
+               shm_req_len(q.hdr.fn) - sizeof(q.hdr));
         if (q.hdr.seq != idx) {
             shm_log("client pid %d: request seq %u at ring index %u",
                     (int)k->c.peer_pid, q.hdr.seq, idx);
@@ -196,16 +203,37 @@ static int conn_service(struct mcdshm_server *s, struct stub_conn *k)
     return done;
 }
 
+/*
+ * The connection list changes only on the thread that services it, except
+ * with MCDSHM_EXEC_SIM_THREAD targets, whose requests the simulator's
+ * thread answers while the I/O thread accepts and reaps: only then does
+ * walking the list need the lock (which the spin loop would otherwise take
+ * millions of times a second).
+ */
+static void walk_begin(struct mcdshm_server *s)
+{
+    if (s->exec_efd >= 0) {
+        pthread_mutex_lock(&s->lock);
+    }
+}
+
+static void walk_end(struct mcdshm_server *s)
+{
+    if (s->exec_efd >= 0) {
+        pthread_mutex_unlock(&s->lock);
+    }
+}
+
 static int service_all(struct mcdshm_server *s)
 {
     struct stub_conn *k;
     int done = 0;
 
-    pthread_mutex_lock(&s->lock);
+    walk_begin(s);
     for (k = s->conns; k; k = k->next) {
         done += conn_service(s, k);
     }
-    pthread_mutex_unlock(&s->lock);
+    walk_end(s);
     return done;
 }
 
@@ -215,11 +243,11 @@ static bool any_pending(struct mcdshm_server *s)
     struct stub_conn *k;
     bool any = false;
 
-    pthread_mutex_lock(&s->lock);
+    walk_begin(s);
     for (k = s->conns; k && !any; k = k->next) {
         any = !k->dead && shm_ring_avail(&k->req) != 0;
     }
-    pthread_mutex_unlock(&s->lock);
+    walk_end(s);
     return any;
 }
 
@@ -380,7 +408,7 @@ static bool on_cqe(struct mcdshm_server *s, struct io_uring_cqe *cqe)
     case EV_HUP:
         k->inflight--;
         if (cqe->res != -ECANCELED) {
-            conn_drop(k, "hung up");
+            conn_drop(k, NULL);
         }
         return true;
     case EV_CANCEL:
@@ -679,7 +707,7 @@ int mcdshm_server_service(struct mcdshm_server *s)
     pthread_mutex_lock(&s->lock);
     for (k = s->conns; k; k = k->next) {
         if (!k->dead && shm_conn_peer_gone(&k->c) != 0) {
-            conn_drop(k, "hung up");
+            conn_drop(k, NULL);
         }
         if (!k->dead && read(k->c.req_efd, &v, sizeof(v)) < 0) {
             (void)v; /* nothing rang: fine, the rings are checked anyway */
