@@ -549,14 +549,11 @@ static int check_resp(struct mcdc_call *x, uint16_t fn, uint32_t seq,
 static void copy_resp(struct mcdshm_resp *out, const struct mcdshm_resp *r,
                       uint16_t fn)
 {
-    uint32_t len;
+    uint32_t ret = READ_ONCE(r->hdr.ret);
 
-    memcpy(&out->hdr, &r->hdr, sizeof(out->hdr));
-    len = shm_resp_len(fn, out->hdr.ret);
-    memset((uint8_t *)out + sizeof(out->hdr), 0,
-           sizeof(*out) - sizeof(out->hdr));
-    memcpy((uint8_t *)out + sizeof(out->hdr),
-           (const uint8_t *)r + sizeof(out->hdr), len - sizeof(out->hdr));
+    memset(out, 0, shm_resp_len(fn, ret));
+    shm_copy_resp(out, r, fn, ret);
+    out->hdr.ret = ret; /* the value the extent was chosen by */
 }
 
 int mcdc_resp_wait(struct mcdc_call *x, uint16_t fn, struct mcdshm_resp *out,

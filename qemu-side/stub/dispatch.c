@@ -1690,7 +1690,7 @@ int mcdstub_dispatch(struct mcdcore_session *s, const struct mcdshm_req *req,
         put_error(c);
     }
     /* Only the record's extent: the rest of the stride is no one's. */
-    memcpy(resp, &c->out, shm_resp_len(req->hdr.fn, c->out.hdr.ret));
+    shm_copy_resp(resp, &c->out, req->hdr.fn, c->out.hdr.ret);
     for (i = 0; i < c->nstrs; i++) {
         free(c->strs[i]);
     }
