@@ -419,7 +419,7 @@ void print_lat(const char *what, struct lat l)
 
 void goal(const char *what, double ratio, double limit)
 {
-    printf("goal  %-44s %6.2fx  (<= %.1fx)  %s\n", what, ratio, limit,
+    printf("goal  %-44s %6.2fx  (<= %.2fx)  %s\n", what, ratio, limit,
            ratio <= limit ? "met" : "NOT MET");
 }
 
