@@ -27,33 +27,6 @@ static bool failed(const struct mcdc_call *x)
     return x->res.return_status == MCD_RET_ACT_HANDLE_ERROR;
 }
 
-/* A call on @core with a fixed-size body and output. */
-static mcd_return_et core_simple(const char *fn, const mcd_core_st *core,
-                                 uint16_t id, const void *body,
-                                 size_t body_size, void *out, size_t out_size,
-                                 const char *out_name)
-{
-    struct mcdc_call x;
-    uint8_t resp[MCDSHM_RESP_BODY_SIZE];
-    int r;
-
-    mcdc_call_init(&x, fn);
-    r = mcdc_use_core(&x, core);
-    if (r == 0 && out_name && !out) {
-        r = mcdc_fail(&x, -EINVAL, "%s is NULL", out_name);
-    }
-    if (r == 0) {
-        r = mcdc_enter(&x);
-    }
-    if (r == 0) {
-        r = mcdc_simple(&x, id, body, body_size, resp, out_size);
-    }
-    if (r == 0 && out && !failed(&x)) {
-        memcpy(out, resp, out_size);
-    }
-    return mcdc_leave(&x, r);
-}
-
 /* ------------------------------------------------------------------------
  * Target initialization
  */
@@ -656,8 +629,9 @@ MCD_API_EXPORT mcd_return_et mcd_qry_input_handle_f(const mcd_core_st *core,
 MCD_API_EXPORT mcd_return_et mcd_qry_trig_info_f(const mcd_core_st *core,
                                                  mcd_trig_info_st *trig_info)
 {
-    return core_simple("mcd_qry_trig_info_f", core, MCDSHM_FN_QRY_TRIG_INFO,
-                       NULL, 0, trig_info, sizeof(*trig_info), "trig_info");
+    return mcdc_core_call("mcd_qry_trig_info_f", core, MCDSHM_FN_QRY_TRIG_INFO,
+                          NULL, 0, trig_info, sizeof(*trig_info), "trig_info",
+                          NULL);
 }
 
 /* The tagged-union kind of an API trigger, or 0. */
@@ -814,8 +788,8 @@ MCD_API_EXPORT mcd_return_et mcd_remove_trig_f(const mcd_core_st *core,
 {
     struct mcdshm_req_trig_id b = { trig_id, 0 };
 
-    return core_simple("mcd_remove_trig_f", core, MCDSHM_FN_REMOVE_TRIG, &b,
-                       sizeof(b), NULL, 0, NULL);
+    return mcdc_core_call("mcd_remove_trig_f", core, MCDSHM_FN_REMOVE_TRIG, &b,
+                          sizeof(b), NULL, 0, NULL, NULL);
 }
 
 MCD_API_EXPORT mcd_return_et mcd_qry_trig_state_f(const mcd_core_st *core,
@@ -824,27 +798,29 @@ MCD_API_EXPORT mcd_return_et mcd_qry_trig_state_f(const mcd_core_st *core,
 {
     struct mcdshm_req_trig_id b = { trig_id, 0 };
 
-    return core_simple("mcd_qry_trig_state_f", core, MCDSHM_FN_QRY_TRIG_STATE,
-                       &b, sizeof(b), trig_state, sizeof(*trig_state),
-                       "trig_state");
+    return mcdc_core_call("mcd_qry_trig_state_f", core,
+                          MCDSHM_FN_QRY_TRIG_STATE, &b, sizeof(b), trig_state,
+                          sizeof(*trig_state), "trig_state", NULL);
 }
 
 MCD_API_EXPORT mcd_return_et mcd_activate_trig_set_f(const mcd_core_st *core)
 {
-    return core_simple("mcd_activate_trig_set_f", core,
-                       MCDSHM_FN_ACTIVATE_TRIG_SET, NULL, 0, NULL, 0, NULL);
+    return mcdc_core_call("mcd_activate_trig_set_f", core,
+                          MCDSHM_FN_ACTIVATE_TRIG_SET, NULL, 0, NULL, 0, NULL,
+                          NULL);
 }
 
 MCD_API_EXPORT mcd_return_et mcd_remove_trig_set_f(const mcd_core_st *core)
 {
-    return core_simple("mcd_remove_trig_set_f", core, MCDSHM_FN_REMOVE_TRIG_SET,
-                       NULL, 0, NULL, 0, NULL);
+    return mcdc_core_call("mcd_remove_trig_set_f", core,
+                          MCDSHM_FN_REMOVE_TRIG_SET, NULL, 0, NULL, 0, NULL,
+                          NULL);
 }
 
 MCD_API_EXPORT mcd_return_et mcd_qry_trig_set_state_f(
     const mcd_core_st *core, mcd_trig_set_state_st *trig_state)
 {
-    return core_simple("mcd_qry_trig_set_state_f", core,
-                       MCDSHM_FN_QRY_TRIG_SET_STATE, NULL, 0, trig_state,
-                       sizeof(*trig_state), "trig_state");
+    return mcdc_core_call("mcd_qry_trig_set_state_f", core,
+                          MCDSHM_FN_QRY_TRIG_SET_STATE, NULL, 0, trig_state,
+                          sizeof(*trig_state), "trig_state", NULL);
 }

@@ -729,3 +729,36 @@ int mcdc_enter_core(struct mcdc_call *x, const mcd_core_st *core)
 
     return r < 0 ? r : mcdc_enter(x);
 }
+
+/*
+ * One request with a fixed body on @core; on success @out_size bytes of
+ * the answer's body go to @out after @strf's strings are checked.
+ */
+mcd_return_et mcdc_core_call(const char *fn, const mcd_core_st *core,
+                             uint16_t id, const void *body, size_t body_size,
+                             void *out, size_t out_size, const char *out_name,
+                             const struct mcdc_strf *strf)
+{
+    uint8_t resp[MCDSHM_RESP_BODY_SIZE];
+    struct mcdc_call x;
+    int r;
+
+    mcdc_call_init(&x, fn);
+    r = mcdc_use_core(&x, core);
+    if (r == 0 && out_name && !out) {
+        r = mcdc_fail(&x, -EINVAL, "%s is NULL", out_name);
+    }
+    if (r == 0) {
+        r = mcdc_enter(&x);
+    }
+    if (r == 0) {
+        r = mcdc_simple(&x, id, body, body_size, resp, out_size);
+    }
+    if (r == 0 && out && x.res.return_status != MCD_RET_ACT_HANDLE_ERROR) {
+        r = mcdc_check_strs(&x, resp, 1, (uint32_t)out_size, strf, out_name);
+    }
+    if (r == 0 && out && x.res.return_status != MCD_RET_ACT_HANDLE_ERROR) {
+        memcpy(out, resp, out_size);
+    }
+    return mcdc_leave(&x, r);
+}

@@ -404,6 +404,16 @@ struct mcdc_strf {
     const char *name;
 };
 
+/*
+ * One request with a fixed body on @core as a whole API call: on success
+ * @out_size bytes of the answer's body go to @out (NULL: none; @out_name
+ * names it in errors) after @strf's strings (NULL: none) are checked.
+ */
+mcd_return_et mcdc_core_call(const char *fn, const mcd_core_st *core,
+                             uint16_t id, const void *body, size_t body_size,
+                             void *out, size_t out_size, const char *out_name,
+                             const struct mcdc_strf *strf);
+
 /**
  * mcdc_check_strs() - every string field of @n entries holds a NUL.
  * @x: the call (a failure drops the connection)

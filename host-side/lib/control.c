@@ -44,39 +44,6 @@ static bool failed(const struct mcdc_call *x)
     return x->res.return_status == MCD_RET_ACT_HANDLE_ERROR;
 }
 
-/*
- * One request with a fixed body on @core; on success @out_size bytes of
- * the answer's body go to @out after @strf's strings are checked.
- */
-static mcd_return_et call(const char *fn, const mcd_core_st *core, uint16_t id,
-                          const void *body, size_t body_size, void *out,
-                          size_t out_size, const char *out_name,
-                          const struct mcdc_strf *strf)
-{
-    uint8_t resp[MCDSHM_RESP_BODY_SIZE];
-    struct mcdc_call x;
-    int r;
-
-    mcdc_call_init(&x, fn);
-    r = mcdc_use_core(&x, core);
-    if (r == 0 && out_name && !out) {
-        r = mcdc_fail(&x, -EINVAL, "%s is NULL", out_name);
-    }
-    if (r == 0) {
-        r = mcdc_enter(&x);
-    }
-    if (r == 0) {
-        r = mcdc_simple(&x, id, body, body_size, resp, out_size);
-    }
-    if (r == 0 && out && !failed(&x)) {
-        r = mcdc_check_strs(&x, resp, 1, (uint32_t)out_size, strf, out_name);
-    }
-    if (r == 0 && out && !failed(&x)) {
-        memcpy(out, resp, out_size);
-    }
-    return mcdc_leave(&x, r);
-}
-
 /* ------------------------------------------------------------------------
  * Execution control
  */
@@ -115,7 +82,7 @@ static mcd_return_et flag_call(const char *fn, const mcd_core_st *core,
 {
     struct mcdshm_req_flag b = { .flag = flag != 0 };
 
-    return call(fn, core, id, &b, sizeof(b), NULL, 0, NULL, NULL);
+    return mcdc_core_call(fn, core, id, &b, sizeof(b), NULL, 0, NULL, NULL);
 }
 
 MCD_API_EXPORT mcd_return_et mcd_run_f(const mcd_core_st *core,
@@ -145,16 +112,16 @@ MCD_API_EXPORT mcd_return_et mcd_run_until_f(const mcd_core_st *core,
                                       .absolute_time = absolute_time != 0,
                                       .run_until_time = run_until_time };
 
-    return call("mcd_run_until_f", core, MCDSHM_FN_RUN_UNTIL, &b, sizeof(b),
-                NULL, 0, NULL, NULL);
+    return mcdc_core_call("mcd_run_until_f", core, MCDSHM_FN_RUN_UNTIL, &b,
+                          sizeof(b), NULL, 0, NULL, NULL);
 }
 
 MCD_API_EXPORT mcd_return_et mcd_qry_current_time_f(const mcd_core_st *core,
                                                     uint64_t *current_time)
 {
-    return call("mcd_qry_current_time_f", core, MCDSHM_FN_QRY_CURRENT_TIME,
-                NULL, 0, current_time, sizeof(*current_time), "current_time",
-                NULL);
+    return mcdc_core_call("mcd_qry_current_time_f", core,
+                          MCDSHM_FN_QRY_CURRENT_TIME, NULL, 0, current_time,
+                          sizeof(*current_time), "current_time", NULL);
 }
 
 MCD_API_EXPORT mcd_return_et mcd_step_f(const mcd_core_st *core,
@@ -166,15 +133,15 @@ MCD_API_EXPORT mcd_return_et mcd_step_f(const mcd_core_st *core,
                                  .step_type = step_type,
                                  .n_steps = n_steps };
 
-    return call("mcd_step_f", core, MCDSHM_FN_STEP, &b, sizeof(b), NULL, 0,
-                NULL, NULL);
+    return mcdc_core_call("mcd_step_f", core, MCDSHM_FN_STEP, &b, sizeof(b),
+                          NULL, 0, NULL, NULL);
 }
 
 MCD_API_EXPORT mcd_return_et mcd_qry_state_f(const mcd_core_st *core,
                                              mcd_core_state_st *state)
 {
-    return call("mcd_qry_state_f", core, MCDSHM_FN_QRY_STATE, NULL, 0, state,
-                sizeof(*state), "state", core_state_strf);
+    return mcdc_core_call("mcd_qry_state_f", core, MCDSHM_FN_QRY_STATE, NULL, 0,
+                          state, sizeof(*state), "state", core_state_strf);
 }
 
 /* Copy the result string of execute_command into the tool's buffer. */
@@ -264,9 +231,9 @@ mcd_execute_command_f(const mcd_core_st *core, const mcd_char_t *command_string,
 MCD_API_EXPORT mcd_return_et mcd_qry_rst_classes_f(const mcd_core_st *core,
                                                    uint32_t *rst_class_vector)
 {
-    return call("mcd_qry_rst_classes_f", core, MCDSHM_FN_QRY_RST_CLASSES, NULL,
-                0, rst_class_vector, sizeof(*rst_class_vector),
-                "rst_class_vector", NULL);
+    return mcdc_core_call("mcd_qry_rst_classes_f", core,
+                          MCDSHM_FN_QRY_RST_CLASSES, NULL, 0, rst_class_vector,
+                          sizeof(*rst_class_vector), "rst_class_vector", NULL);
 }
 
 MCD_API_EXPORT mcd_return_et mcd_qry_rst_class_info_f(const mcd_core_st *core,
@@ -275,9 +242,9 @@ MCD_API_EXPORT mcd_return_et mcd_qry_rst_class_info_f(const mcd_core_st *core,
 {
     struct mcdshm_req_qry_rst_class_info b = { .rst_class = rst_class };
 
-    return call("mcd_qry_rst_class_info_f", core, MCDSHM_FN_QRY_RST_CLASS_INFO,
-                &b, sizeof(b), rst_info, sizeof(*rst_info), "rst_info",
-                rst_info_strf);
+    return mcdc_core_call("mcd_qry_rst_class_info_f", core,
+                          MCDSHM_FN_QRY_RST_CLASS_INFO, &b, sizeof(b), rst_info,
+                          sizeof(*rst_info), "rst_info", rst_info_strf);
 }
 
 MCD_API_EXPORT mcd_return_et mcd_rst_f(const mcd_core_st *core,
@@ -287,8 +254,8 @@ MCD_API_EXPORT mcd_return_et mcd_rst_f(const mcd_core_st *core,
     struct mcdshm_req_rst b = { .rst_class_vector = rst_class_vector,
                                 .rst_and_halt = rst_and_halt != 0 };
 
-    return call("mcd_rst_f", core, MCDSHM_FN_RST, &b, sizeof(b), NULL, 0, NULL,
-                NULL);
+    return mcdc_core_call("mcd_rst_f", core, MCDSHM_FN_RST, &b, sizeof(b), NULL,
+                          0, NULL, NULL);
 }
 
 /* ------------------------------------------------------------------------
@@ -534,8 +501,9 @@ MCD_API_EXPORT mcd_return_et mcd_qry_trace_state_f(const mcd_core_st *core,
 {
     struct mcdshm_req_trace_id b = { .trace_id = trace_id };
 
-    return call("mcd_qry_trace_state_f", core, MCDSHM_FN_QRY_TRACE_STATE, &b,
-                sizeof(b), state, sizeof(*state), "state", trace_state_strf);
+    return mcdc_core_call("mcd_qry_trace_state_f", core,
+                          MCDSHM_FN_QRY_TRACE_STATE, &b, sizeof(b), state,
+                          sizeof(*state), "state", trace_state_strf);
 }
 
 MCD_API_EXPORT mcd_return_et mcd_set_trace_state_f(const mcd_core_st *core,
@@ -560,6 +528,7 @@ MCD_API_EXPORT mcd_return_et mcd_set_trace_state_f(const mcd_core_st *core,
         s->modified = 0;
         s->info_str[sizeof(s->info_str) - 1] = '\0';
     }
-    return call("mcd_set_trace_state_f", core, MCDSHM_FN_SET_TRACE_STATE, &b,
-                sizeof(b), state, sizeof(*state), "state", trace_state_strf);
+    return mcdc_core_call("mcd_set_trace_state_f", core,
+                          MCDSHM_FN_SET_TRACE_STATE, &b, sizeof(b), state,
+                          sizeof(*state), "state", trace_state_strf);
 }
