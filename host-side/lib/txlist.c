@@ -13,9 +13,11 @@
  *
  * Progress is merged exactly: a piece counts only when every piece before
  * it succeeded; num_bytes_ok of the failing transaction adds the bytes its
- * failing piece did.  After the first failure no request is sent; answers
- * of requests already in flight are consumed and ignored (they may have
- * executed, see include/mcdshm/client.h).  The tool's data pointers never
+ * failing piece did.  After the first failure no request is sent; the
+ * requests already in flight are marked MCDSHM_REQ_F_AFTER_PREV, so the
+ * server answers them without executing them, and those answers are
+ * consumed and ignored: the list stops at its first error, as the API
+ * says, although it is pipelined.  The tool's data pointers never
  * travel: data is copied into and out of the payload areas.
  *
  * Runs on the calling thread with the connection locked; the in-flight
@@ -156,6 +158,11 @@ static int issue(struct run *t)
             memcpy(pl + ch->p[k].data_off, tx->data + ch->p[k].off,
                    ch->p[k].len);
         }
+    }
+    if (t->issued) {
+        /* Not the list's first request: the server skips it if an
+         * earlier one failed, so the list stops at its first error. */
+        q->hdr.flags |= MCDSHM_REQ_F_AFTER_PREV;
     }
     q->u.execute_txlist.num_tx = ch->n;
     q->u.execute_txlist.tx.len = ch->n * DESC_SIZE;

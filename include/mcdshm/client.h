@@ -59,15 +59,17 @@
  *   readable (hang-up) when the server goes away, and never otherwise;
  *   answers travel through shared memory and need no waiting by the tool.
  * - mcd_qry_max_payload_size_f reports 64 MiB.  mcd_execute_txlist_f
- *   accepts lists of any size: it splits them into requests that fit the
- *   connection's slots (at most 64 transactions each), splits a single
+ *   accepts lists of up to MCD_TX_NUM_MAX transactions of any size: it
+ *   splits them into requests that fit the connection's slots, splits a
+ *   single
  *   transaction larger than a slot into several (the address advances by
  *   the bytes done unless MCD_TX_OPT_NOINCREMENT; the pieces keep
  *   multiples of access_width; registers are split the same way) and keeps
  *   up to one request per slot in flight.  num_tx_ok and num_bytes_ok are
- *   exact.  On the first failure no further request is sent; requests
- *   already in flight behind the failing one (at most nslots - 1) may have
- *   executed on the target, but are not counted as done.
+ *   exact.  The list stops at its first failure although it is
+ *   pipelined: no further request is sent, and the server skips the
+ *   requests already in flight behind the failing one without executing
+ *   them (MCDSHM_REQ_F_AFTER_PREV).
  * - Count-then-fetch queries larger than one slot's payload are paged by
  *   the library; the tool sees one call.
  * - A server that dies turns the call in progress and every later call on

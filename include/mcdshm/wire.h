@@ -642,7 +642,7 @@ struct mcdshm_tx {
 struct mcdshm_req_hdr {
     uint32_t seq;         /* the record's ring index; must equal the head */
     uint16_t fn;          /* MCDSHM_FN_* */
-    uint16_t flags;       /* zero */
+    uint16_t flags;       /* MCDSHM_REQ_F_*, else zero */
     uint32_t server_uid;  /* from open_server; 0 before */
     uint32_t core_uid;    /* from open_core; 0 = no core */
     uint32_t payload_len; /* bytes of the payload area the request uses */
@@ -650,6 +650,15 @@ struct mcdshm_req_hdr {
 };
 
 #define MCDSHM_REQ_BODY_SIZE (MCDSHM_REQ_STRIDE - sizeof(struct mcdshm_req_hdr))
+
+/*
+ * Request flags.  AFTER_PREV, on an execute_txlist request only: execute
+ * it only if the previous execute_txlist request of this connection
+ * succeeded, else answer MCD_ERR_TXLIST_TX without touching the target.
+ * A client marks every request after the first of one tool's list, so a
+ * list split into pipelined requests still stops at its first error.
+ */
+#define MCDSHM_REQ_F_AFTER_PREV 0x0001u
 
 /* 1 mcd_initialize_f */
 struct mcdshm_req_initialize {

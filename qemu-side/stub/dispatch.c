@@ -1612,8 +1612,10 @@ static void check_record(struct dctx *c)
 {
     const struct mcdshm_req_hdr *h = &c->req->hdr;
 
-    if (h->flags) {
-        fail(c, -EINVAL, "hdr.flags 0x%x is not zero", h->flags);
+    if (h->flags &
+        ~(h->fn == MCDSHM_FN_EXECUTE_TXLIST ? MCDSHM_REQ_F_AFTER_PREV : 0u)) {
+        fail(c, -EINVAL, "hdr.flags 0x%x has bits this function lacks",
+             h->flags);
     }
     check_zero(c, h->reserved, sizeof(h->reserved), "hdr.reserved");
     if (h->payload_len > c->payload_size) {

@@ -60,10 +60,11 @@ struct stub_conn {
     struct shm_ring req, resp;
     struct mcdcore_session *sess;
     struct stub_ev bell_ev, hup_ev, cancel_ev;
-    uint64_t bell_buf;       /* target of the doorbell read */
-    int inflight;            /* io_uring operations not yet completed */
+    uint64_t bell_buf; /* target of the doorbell read */
+    int inflight;      /* io_uring operations not yet completed */
     bool dead;
-    bool cancelled;          /* its io_uring operations were cancelled */
+    bool cancelled;     /* its io_uring operations were cancelled */
+    bool txlist_failed; /* the last execute_txlist request failed */
     struct stub_conn *next;
 };
 
@@ -74,11 +75,11 @@ struct mcdshm_server {
     enum shm_policy policy;
     uint32_t spin_ns;
     uint32_t max_clients;
-    pthread_mutex_t lock;     /* conns, for MCDSHM_EXEC_SIM_THREAD */
+    pthread_mutex_t lock; /* conns, for MCDSHM_EXEC_SIM_THREAD */
     struct stub_conn *conns;
     int nconns;
     int stop_efd;
-    int exec_efd;             /* -1 unless MCDSHM_EXEC_SIM_THREAD */
+    int exec_efd; /* -1 unless MCDSHM_EXEC_SIM_THREAD */
     bool threaded;
     pthread_t thread;
     struct io_uring ring;
@@ -141,6 +142,26 @@ static void conn_drop(struct stub_conn *k, const char *why)
 }
 
 /*
+ * A later part of a transaction list whose earlier part failed
+ * (MCDSHM_REQ_F_AFTER_PREV): answered without touching the target.
+ */
+static void skip_chained(const struct mcdshm_req *q, struct mcdshm_resp *a)
+{
+    struct mcdshm_resp r;
+
+    memset(&r, 0, sizeof(r));
+    r.hdr.seq = q->hdr.seq;
+    r.hdr.fn = q->hdr.fn;
+    r.hdr.ret = MCD_RET_ACT_HANDLE_ERROR;
+    r.error.return_status = MCD_RET_ACT_HANDLE_ERROR;
+    r.error.error_code = MCD_ERR_TXLIST_TX;
+    snprintf((char *)r.error.error_str, sizeof(r.error.error_str),
+             "not executed: an earlier part of this transaction list "
+             "failed");
+    shm_copy_resp(a, &r, q->hdr.fn, r.hdr.ret);
+}
+
+/*
  * Answer the requests waiting in one connection.  Returns the number
  * answered; the connection is marked dead if its ring is corrupt.
  */
@@ -186,11 +207,19 @@ static int conn_service(struct mcdshm_server *s, struct stub_conn *k)
         memset(&a->hdr, 0, sizeof(a->hdr));
         a->hdr.seq = idx;
         a->hdr.fn = q.hdr.fn;
-        if (mcdstub_dispatch(k->sess, &q, shm_region_payload(&k->c.region,
-                                                             idx),
-                             k->c.region.lay.payload_size, a) < 0) {
+        if (q.hdr.fn == MCDSHM_FN_EXECUTE_TXLIST &&
+            (q.hdr.flags & MCDSHM_REQ_F_AFTER_PREV) && k->txlist_failed) {
+            skip_chained(&q, a);
+        } else if (mcdstub_dispatch(k->sess, &q,
+                                    shm_region_payload(&k->c.region, idx),
+                                    k->c.region.lay.payload_size, a) < 0) {
             conn_drop(k, "malformed request record");
             break;
+        }
+        if (q.hdr.fn == MCDSHM_FN_EXECUTE_TXLIST) {
+            /* Our own answer, just written: no peer can have changed it
+             * that matters to us, only to itself. */
+            k->txlist_failed = READ_ONCE(a->hdr.ret) != MCD_RET_ACT_NONE;
         }
         shm_ring_release(&k->req, 1);
         shm_ring_publish(&k->resp, 1);
@@ -285,8 +314,8 @@ static int accept_one(struct mcdshm_server *s, struct stub_conn **out)
     }
     if (s->nconns >= (int)s->max_clients ||
         mcdcore_session_open(s->core, &k->sess) < 0) {
-        shm_log("%s: refusing pid %d: %d clients already connected",
-                s->l.name, (int)k->c.peer_pid, s->nconns);
+        shm_log("%s: refusing pid %d: %d clients already connected", s->l.name,
+                (int)k->c.peer_pid, s->nconns);
         shm_conn_close(&k->c);
         free(k);
         return 0;
@@ -333,8 +362,7 @@ static void arm_bell(struct mcdshm_server *s, struct stub_conn *k)
 {
     struct io_uring_sqe *sqe = sqe_get(s);
 
-    io_uring_prep_read(sqe, k->c.req_efd, &k->bell_buf,
-                       sizeof(k->bell_buf), 0);
+    io_uring_prep_read(sqe, k->c.req_efd, &k->bell_buf, sizeof(k->bell_buf), 0);
     io_uring_sqe_set_data(sqe, &k->bell_ev);
     k->inflight++;
 }
@@ -562,8 +590,7 @@ static void *io_thread(void *arg)
  */
 
 static int parse_opts(struct mcdshm_server *s,
-                      const struct mcdshm_server_opts *o, char *err,
-                      size_t len)
+                      const struct mcdshm_server_opts *o, char *err, size_t len)
 {
     s->policy = SHM_POLICY_HYBRID;
     if (o->policy && shm_policy_parse(o->policy, &s->policy) < 0) {
@@ -633,8 +660,7 @@ int mcdshm_server_open(const struct mcdshm_target *target,
 
 int mcdshm_server_start(const struct mcdshm_target *target,
                         const struct mcdshm_server_opts *opts,
-                        struct mcdshm_server **out, char *err,
-                        size_t errlen)
+                        struct mcdshm_server **out, char *err, size_t errlen)
 {
     struct mcdshm_server *s;
     struct io_uring_sqe *sqe;
@@ -653,8 +679,7 @@ int mcdshm_server_start(const struct mcdshm_target *target,
     s->stop_ev = (struct stub_ev){ EV_STOP, NULL };
     arm_listen(s);
     sqe = sqe_get(s);
-    io_uring_prep_read(sqe, s->stop_efd, &s->stop_buf, sizeof(s->stop_buf),
-                       0);
+    io_uring_prep_read(sqe, s->stop_efd, &s->stop_buf, sizeof(s->stop_buf), 0);
     io_uring_sqe_set_data(sqe, &s->stop_ev);
     io_uring_submit(&s->ring);
     r = -pthread_create(&s->thread, NULL, io_thread, s);
@@ -677,12 +702,12 @@ int mcdshm_server_fds(struct mcdshm_server *s, int *fds, int max)
     struct stub_conn *k;
     int n = 0;
 
-#define PUT(fd)                                                           \
-    do {                                                                  \
-        if (n < max) {                                                    \
-            fds[n] = (fd);                                                \
-        }                                                                 \
-        n++;                                                              \
+#define PUT(fd)            \
+    do {                   \
+        if (n < max) {     \
+            fds[n] = (fd); \
+        }                  \
+        n++;               \
     } while (0)
     PUT(s->l.fd);
     pthread_mutex_lock(&s->lock);

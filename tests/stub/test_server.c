@@ -82,15 +82,15 @@ static struct mcdshm_server *serve(const struct mcdshm_target *t,
 }
 
 /* Fail the test with the MCD error of the last call on @core. */
-#define CHECK(core, call)                                                 \
-    do {                                                                  \
-        mcd_return_et r_ = (call);                                        \
-        if (r_ != MCD_RET_ACT_NONE) {                                     \
-            mcd_error_info_st e_;                                         \
-            mcd_qry_error_info_f((core), &e_);                            \
-            cr_assert_fail("%s: ret %u error 0x%x: %s", #call, r_,        \
-                           e_.error_code, e_.error_str);                  \
-        }                                                                 \
+#define CHECK(core, call)                                          \
+    do {                                                           \
+        mcd_return_et r_ = (call);                                 \
+        if (r_ != MCD_RET_ACT_NONE) {                              \
+            mcd_error_info_st e_;                                  \
+            mcd_qry_error_info_f((core), &e_);                     \
+            cr_assert_fail("%s: ret %u error 0x%x: %s", #call, r_, \
+                           e_.error_code, e_.error_str);           \
+        }                                                          \
     } while (0)
 
 /* A debugger: open the server and core @idx. */
@@ -291,8 +291,7 @@ Test(stub, embedded_in_host_event_loop)
     pid_t d;
     int st;
 
-    cr_assert_eq(mcdshm_server_open(vp_target(vp), &o, &h.s, err,
-                                    sizeof(err)),
+    cr_assert_eq(mcdshm_server_open(vp_target(vp), &o, &h.s, err, sizeof(err)),
                  0, "%s", err);
     cr_assert_eq(mcdshm_server_exec_fd(h.s), -1);
     cr_assert_eq(pthread_create(&t, NULL, host_thread, &h), 0);
@@ -356,15 +355,71 @@ Test(stub, second_server_of_same_name_refused)
     struct mcdshm_server_opts o = { .name = "stub" };
     char err[256];
 
-    cr_assert_eq(mcdshm_server_start(vp_target(vp), &o, &t, err,
-                                     sizeof(err)),
+    cr_assert_eq(mcdshm_server_start(vp_target(vp), &o, &t, err, sizeof(err)),
                  -EADDRINUSE);
     cr_assert_not_null(strstr(err, "live server"), "%s", err);
     o.policy = "turbo";
-    cr_assert_eq(mcdshm_server_start(vp_target(vp), &o, &t, err,
-                                     sizeof(err)),
+    cr_assert_eq(mcdshm_server_start(vp_target(vp), &o, &t, err, sizeof(err)),
                  -EINVAL);
     cr_assert_not_null(strstr(err, "turbo"), "%s", err);
+    mcdshm_server_stop(s);
+    vp_destroy(vp);
+}
+
+/*
+ * A list split into pipelined requests still stops at its first error:
+ * the write behind the failing read, already in flight, must not happen.
+ */
+Test(stub, pipelined_list_stops_at_first_error)
+{
+    struct vp *vp = platform();
+    struct mcdshm_server *s = serve(vp_target(vp), "hybrid");
+    enum { BIG = 2 << 20 };
+    uint8_t *a = malloc(BIG), *w = malloc(BIG), *back = calloc(1, BIG);
+    uint8_t bad[16];
+    mcd_tx_st tx[3] = { 0 };
+    mcd_txlist_st l = { tx, 3, 0 };
+    mcd_server_st *srv;
+    mcd_core_st *core;
+    mcd_error_info_st e;
+
+    memset(w, 0xAB, BIG);
+    open_core(&srv, &core, 0);
+    tx[0] = (mcd_tx_st){ .addr = { RAM, 1 },
+                         .access_type = MCD_TX_AT_R,
+                         .data = a,
+                         .num_bytes = BIG };
+    tx[1] = (mcd_tx_st){ .addr = { 0x70000000, 1 },
+                         .access_type = MCD_TX_AT_R,
+                         .data = bad,
+                         .num_bytes = sizeof(bad) };
+    tx[2] = (mcd_tx_st){ .addr = { RAM + 2 * BIG, 1 },
+                         .access_type = MCD_TX_AT_W,
+                         .data = w,
+                         .num_bytes = BIG };
+    cr_assert_eq(mcd_execute_txlist_f(core, &l), MCD_RET_ACT_HANDLE_ERROR);
+    cr_assert_eq(l.num_tx_ok, 1);
+    cr_assert_eq(tx[0].num_bytes_ok, BIG);
+    cr_assert_eq(tx[2].num_bytes_ok, 0);
+    mcd_qry_error_info_f(core, &e);
+    cr_assert_neq(e.error_code, MCD_ERR_NONE);
+    cr_assert_gt(strlen(e.error_str), 0);
+    /* The third transaction's requests were in flight; none executed. */
+    tx[0] = (mcd_tx_st){ .addr = { RAM + 2 * BIG, 1 },
+                         .access_type = MCD_TX_AT_R,
+                         .data = back,
+                         .num_bytes = BIG };
+    l = (mcd_txlist_st){ tx, 1, 0 };
+    CHECK(core, mcd_execute_txlist_f(core, &l));
+    for (uint32_t i = 0; i < BIG; i++) {
+        cr_assert_eq(back[i], 0, "byte %u was written after the failure", i);
+    }
+    mcd_close_core_f(core);
+    mcd_close_server_f(srv);
+    mcd_exit_f();
+    free(a);
+    free(w);
+    free(back);
     mcdshm_server_stop(s);
     vp_destroy(vp);
 }
