@@ -373,34 +373,95 @@ static int vp__set_global(void *opaque, uint32_t core, bool enable,
     return 0;
 }
 
+/* Append @s to the string being built at *p (room checked by callers:
+ * every piece below is far shorter than MCD_INFO_STR_LEN). */
+static char *put_str(char *p, const char *s)
+{
+    size_t n = strlen(s);
+
+    memcpy(p, s, n);
+    return p + n;
+}
+
+static char *put_hex(char *p, uint64_t v)
+{
+    char tmp[16];
+    int n = 0;
+
+    do {
+        tmp[n++] = "0123456789abcdef"[v & 15];
+        v >>= 4;
+    } while (v);
+    while (n) {
+        *p++ = tmp[--n];
+    }
+    return p;
+}
+
+static char *put_dec(char *p, uint64_t v)
+{
+    char tmp[20];
+    int n = 0;
+
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n) {
+        *p++ = tmp[--n];
+    }
+    return p;
+}
+
+/*
+ * "pc 0x80000124, 1234 instructions": built by hand, not with snprintf,
+ * because debuggers poll the state and this is on every poll's path.
+ */
+static void state_info(char *out, const struct vp_hart *h, bool running)
+{
+    char *p = out;
+
+    if (running && h->idle) {
+        p = put_str(p, "waiting in wfi, ");
+    }
+    p = put_str(p, "pc 0x");
+    p = put_hex(p, h->pub_pc);
+    p = put_str(p, ", ");
+    p = put_dec(p, h->pub_instret);
+    p = put_str(p, running ? " instructions (as of the last slice)"
+                           : " instructions");
+    *p = '\0';
+}
+
 static int vp__state(void *opaque, uint32_t core, mcd_core_state_st *state,
                      struct mcdshm_status *st)
 {
     struct vp *vp = opaque;
     struct vp_hart *h;
+    size_t n;
 
     if (vp__check_core(vp, core, st) < 0) {
         return -1;
     }
     h = &vp->harts[core];
-    memset(state, 0, sizeof(*state));
+    /* The fixed fields and both strings' first byte; the bytes after a
+     * string's NUL carry nothing. */
+    memset(state, 0, offsetof(mcd_core_state_st, stop_str) + 1);
+    state->info_str[0] = '\0';
     pthread_mutex_lock(&vp->lock);
     state->event = h->events;
     h->events = 0;
     if (h->running) {
         state->state = MCD_CORE_STATE_RUNNING;
-        snprintf(state->info_str, sizeof(state->info_str),
-                 "%spc 0x%" PRIx64 ", %" PRIu64
-                 " instructions (as of the last slice)",
-                 h->idle ? "waiting in wfi, " : "", h->pub_pc, h->pub_instret);
+        state_info(state->info_str, h, true);
     } else {
         state->state = MCD_CORE_STATE_DEBUG;
         state->hw_thread_id = core + 1;
         state->trig_id = h->trig_id;
-        snprintf(state->stop_str, sizeof(state->stop_str), "%s", h->stop_str);
-        snprintf(state->info_str, sizeof(state->info_str),
-                 "pc 0x%" PRIx64 ", %" PRIu64 " instructions", h->pub_pc,
-                 h->pub_instret);
+        n = strnlen(h->stop_str, sizeof(state->stop_str) - 1);
+        memcpy(state->stop_str, h->stop_str, n);
+        state->stop_str[n] = '\0';
+        state_info(state->info_str, h, false);
     }
     pthread_mutex_unlock(&vp->lock);
     if (vp__uart_pending(&vp->uart)) {

@@ -229,7 +229,7 @@ void mcdcore__trig_captured_locked(struct mcdcore *c, uint32_t core,
  * core open (the caller included).  Return: 0, or -1 with @st filled.
  */
 int mcdcore__poll_state(struct mcdcore__call *cl, mcd_core_state_st *state,
-                        struct mcdshm_status *st);
+                        struct mcdshm_status *st, struct mcdcore_session *take);
 
 /* chl_trace.c: close @s's channels on @core (all of them if @all). */
 void mcdcore__chl_drop(struct mcdcore_session *s, uint32_t core, bool all);

@@ -367,7 +367,7 @@ mcd_return_et mcdcore_set_global(struct mcdcore_session *s, uint32_t core_uid,
 }
 
 int mcdcore__poll_state(struct mcdcore__call *cl, mcd_core_state_st *state,
-                        struct mcdshm_status *st)
+                        struct mcdshm_status *st, struct mcdcore_session *take)
 {
     struct mcdcore *c = cl->c;
 
@@ -377,11 +377,16 @@ int mcdcore__poll_state(struct mcdcore__call *cl, mcd_core_state_st *state,
     }
     state->stop_str[sizeof(state->stop_str) - 1] = '\0';
     state->info_str[sizeof(state->info_str) - 1] = '\0';
+    /* One critical section per poll: this is the call debuggers repeat. */
     pthread_mutex_lock(&c->lock);
     if (state->trig_id) {
         mcdcore__trig_captured_locked(c, cl->core, state->trig_id);
     }
     mcdcore__post_events_locked(c, cl->core, NULL, state->event);
+    if (take) {
+        state->event = take->cores[cl->core].events;
+        take->cores[cl->core].events = 0;
+    }
     pthread_mutex_unlock(&c->lock);
     return 0;
 }
@@ -400,13 +405,9 @@ mcd_return_et mcdcore_qry_state(struct mcdcore_session *s, uint32_t core_uid,
     if (!state) {
         return mcdcore__null(&cl, "state");
     }
-    if (mcdcore__poll_state(&cl, state, &st)) {
+    if (mcdcore__poll_state(&cl, state, &st, s)) {
         return mcdcore__target_error(&cl, &st);
     }
-    pthread_mutex_lock(&cl.c->lock);
-    state->event = s->cores[cl.core].events;
-    s->cores[cl.core].events = 0;
-    pthread_mutex_unlock(&cl.c->lock);
     return mcdcore__ok(&cl);
 }
 

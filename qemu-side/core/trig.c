@@ -514,7 +514,7 @@ mcd_return_et mcdcore_qry_trig_set_state(struct mcdcore_session *s,
         return mcdcore__null(&cl, "trig_state");
     }
     /* Learn of hits the debuggers have not polled yet, then sample. */
-    if (mcdcore__poll_state(&cl, &cs, &st)) {
+    if (mcdcore__poll_state(&cl, &cs, &st, NULL)) {
         return mcdcore__target_error(&cl, &st);
     }
     pthread_mutex_lock(&cl.c->lock);

@@ -1219,12 +1219,13 @@ static int do_step(struct dctx *c)
 
 static int do_qry_state(struct dctx *c)
 {
-    mcd_core_state_st st;
+    /* The mirror has the API structure's layout (SAME_SIZE and the wire
+     * tests): the core fills the private response in place, no copy on
+     * the path debuggers poll. */
+    mcd_core_state_st *st = (mcd_core_state_st *)&c->out.u.qry_state.state;
 
-    memset(&st, 0, sizeof(st));
-    c->out.hdr.ret = mcdcore_qry_state(c->s, c->core_uid, &st);
-    memcpy(&c->out.u.qry_state.state, &st, sizeof(st));
-    terminate_strs(&c->out.u.qry_state.state, 1, sizeof(st), core_state_strf);
+    c->out.hdr.ret = mcdcore_qry_state(c->s, c->core_uid, st);
+    terminate_strs(st, 1, sizeof(*st), core_state_strf);
     return 0;
 }
 
@@ -1638,6 +1639,7 @@ static void put_error(struct dctx *c)
     struct mcdshm_error_info *e = &c->out.error;
     mcd_error_info_st info;
 
+    memset(e, 0, sizeof(*e));
     if (c->err) {
         memset(&c->out.u, 0, sizeof(c->out.u));
         c->out.hdr.payload_len = 0;
@@ -1669,7 +1671,13 @@ int mcdstub_dispatch(struct mcdcore_session *s, const struct mcdshm_req *req,
         payload_size > MCDSHM_MAX_PAYLOAD) {
         return -EPROTO;
     }
-    memset(c, 0, sizeof(*c));
+    /* Zero what this call can read: the context, the response header and
+     * the response body's extent (the error block when it is needed):
+     * not the whole 2 KiB, on every polled call. */
+    memset(c, 0, offsetof(struct dctx, out));
+    memset(&c->out.hdr, 0, sizeof(c->out.hdr));
+    memset(&c->out.u, 0, shm_resp_len(req->hdr.fn, 0) - sizeof(c->out.hdr));
+    c->msg[0] = '\0';
     c->s = s;
     c->req = req;
     c->payload = payload;
