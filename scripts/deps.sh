@@ -9,6 +9,7 @@ pkgs=(
     libcriterion-dev                # the unit-test framework
     libelf-dev                      # the reference platform's ELF loader
     liburing-dev                    # the server stub's I/O thread
+    spin                            # model-checks the doorbell protocol
     gcc-riscv64-unknown-elf         # builds the platform's demo programs
 )
 

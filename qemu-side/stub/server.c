@@ -55,7 +55,10 @@ struct stub_ev {
     struct stub_conn *conn;
 };
 
+struct mcdshm_server;
+
 struct stub_conn {
+    struct mcdshm_server *srv;
     struct shm_conn c;
     struct shm_ring req, resp;
     struct mcdcore_session *sess;
@@ -86,6 +89,7 @@ struct mcdshm_server {
     bool ring_ready;
     struct stub_ev listen_ev, stop_ev;
     uint64_t stop_buf;
+    bool dropped; /* a connection died: tidy() before waiting */
 };
 
 static int errmsg(char *err, size_t len, int code, const char *fmt, ...)
@@ -139,6 +143,7 @@ static void conn_drop(struct stub_conn *k, const char *why)
         shm_log("dropping client pid %d: %s", (int)k->c.peer_pid, why);
     }
     k->dead = true;
+    k->srv->dropped = true;
 }
 
 /*
@@ -322,15 +327,18 @@ static int accept_one(struct mcdshm_server *s, struct stub_conn **out)
     }
     shm_region_req_ring(&k->c.region, &k->req, false);
     shm_region_resp_ring(&k->c.region, &k->resp, true);
-    if (s->exec_efd >= 0) {
+    if (s->exec_efd >= 0 || !s->ring_ready) {
         /*
-         * The simulator's thread consumes the requests whenever it
-         * reaches a safe point, so no thread can announce sleep and
-         * withdraw it race-free: ask the client to ring for every
-         * request.  The I/O thread then only passes the bell on.
+         * No thread of ours waits on this ring with the doorbell rule:
+         * the simulator's thread consumes requests whenever it reaches a
+         * safe point, and an embedding host polls the descriptors of
+         * mcdshm_server_fds() in its own loop.  So ask the client to ring
+         * for every request: the host's poll() wakes, and the I/O thread
+         * (if any) only passes the bell on.
          */
         WRITE_ONCE(k->req.ctl->need_wakeup, 1);
     }
+    k->srv = s;
     k->bell_ev = (struct stub_ev){ EV_BELL, k };
     k->hup_ev = (struct stub_ev){ EV_HUP, k };
     k->cancel_ev = (struct stub_ev){ EV_CANCEL, k };
@@ -504,6 +512,9 @@ static void spin_rings(struct mcdshm_server *s, uint64_t budget_ns)
         if (serve_or_signal(s) > 0) {
             idle_since = 0;
         }
+        if (s->dropped) {
+            return; /* hang up on it now, not after the next event */
+        }
         if (io_uring_peek_cqe(&s->ring, &cqe) == 0) {
             return;
         }
@@ -524,6 +535,7 @@ static void tidy(struct mcdshm_server *s)
 {
     struct stub_conn *k;
 
+    s->dropped = false;
     for (k = s->conns; k; k = k->next) {
         if (k->dead) {
             cancel_conn(s, k);
@@ -559,6 +571,12 @@ static void *io_thread(void *arg)
 
         if (s->policy != SHM_POLICY_SLEEP && s->exec_efd < 0) {
             spin_rings(s, s->policy == SHM_POLICY_BUSY ? 0 : s->spin_ns);
+        }
+        if (s->dropped) {
+            /* Cancel a dropped client's operations now; the wait below
+             * submits them and their completions free it (its socket
+             * closes: the client sees the hang-up at once). */
+            tidy(s);
         }
         if (!prepare_sleep_all(s)) {
             serve_or_signal(s);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -260,7 +261,7 @@ Test(stub, corrupt_ring_drops_only_that_client)
 
 struct host_loop {
     struct mcdshm_server *s;
-    volatile int stop;
+    int stop_efd; /* the host's own descriptor: readable = stop */
 };
 
 /* The embedding host: its own poll() loop over the server's descriptors. */
@@ -268,14 +269,20 @@ static void *host_thread(void *arg)
 {
     struct host_loop *h = arg;
 
-    while (!h->stop) {
-        struct pollfd p[64];
+    for (;;) {
+        struct pollfd p[65];
         int fds[64], n = mcdshm_server_fds(h->s, fds, 64);
 
-        for (int i = 0; i < n && i < 64; i++) {
+        n = n < 64 ? n : 64;
+        for (int i = 0; i < n; i++) {
             p[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
         }
-        poll(p, n < 64 ? n : 64, 5);
+        p[n] = (struct pollfd){ .fd = h->stop_efd, .events = POLLIN };
+        /* A long timeout: requests must wake this poll by themselves. */
+        poll(p, (nfds_t)n + 1, 2000);
+        if (p[n].revents & POLLIN) {
+            break;
+        }
         mcdshm_server_service(h->s);
     }
     return NULL;
@@ -287,6 +294,7 @@ Test(stub, embedded_in_host_event_loop)
     struct mcdshm_server_opts o = { .name = "stub", .policy = "sleep" };
     struct host_loop h = { 0 };
     char err[256];
+    uint64_t t0;
     pthread_t t;
     pid_t d;
     int st;
@@ -294,11 +302,22 @@ Test(stub, embedded_in_host_event_loop)
     cr_assert_eq(mcdshm_server_open(vp_target(vp), &o, &h.s, err, sizeof(err)),
                  0, "%s", err);
     cr_assert_eq(mcdshm_server_exec_fd(h.s), -1);
+    h.stop_efd = eventfd(0, EFD_CLOEXEC);
+    cr_assert_geq(h.stop_efd, 0);
     cr_assert_eq(pthread_create(&t, NULL, host_thread, &h), 0);
+    t0 = now_ms();
     d = debugger(1, 100, false);
     cr_assert_eq(waitpid(d, &st, 0), d);
     cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "served by the host");
-    h.stop = 1;
+    /* 100 round trips (and the connection) took far less than one 2 s
+     * poll timeout each: every request woke the host's poll. */
+    cr_assert_lt(now_ms() - t0, 1500, "%llu ms",
+                 (unsigned long long)(now_ms() - t0));
+    {
+        uint64_t one = 1;
+
+        cr_assert_eq(write(h.stop_efd, &one, sizeof(one)), 8);
+    }
     pthread_join(t, NULL);
     mcdshm_server_stop(h.s);
     vp_destroy(vp);
