@@ -1,17 +1,31 @@
 #!/bin/sh
 # run_vp.sh - run the MCD conformance suite against mcdshm-vp.
 #
-# Usage: run_vp.sh MCDSHM_VP LIBMCDSHM_SO TEST_PROG_ELF CONFORMANCE_BIN [ARGS]
+# Usage: run_vp.sh [--running] [--plain] [--harts N] MCDSHM_VP LIBMCDSHM_SO TEST_PROG_ELF BIN [ARGS]
 #
 # Starts "mcdshm-vp --halted --name conf-<pid> TEST_PROG_ELF" with its
 # endpoint in a fresh private directory (MCDSHM_RUNTIME_DIR), waits for its
 # socket, then runs CONFORMANCE_BIN (with ARGS, e.g. --filter 'trig/*')
 # with MCDSHM_LIB, MCDSHM_CONFIG, MCDSHM_TARGET=vp and MCDSHM_TEST_ELF set.
+# --running starts the harts running (no --halted); --plain runs BIN with
+# ARGS only (no --jobs 1: for programs that are not Criterion suites);
+# --harts N gives the vp N harts instead of its default 4.
 # The vp is stopped (SIGTERM, then SIGKILL after 5 s) and the directory
 # removed on every exit path.  Exit status: the suite's, or 1 if the vp
 # does not come up (its log is shown).
 set -eu
 
+halted=--halted
+jobs="--jobs 1"
+harts=
+while [ $# -gt 0 ]; do
+    case $1 in
+        --running) halted= ; shift ;;
+        --plain) jobs= ; shift ;;
+        --harts) harts="--harts $2" ; shift 2 ;;
+        *) break ;;
+    esac
+done
 if [ $# -lt 4 ]; then
     sed -n '4p' "$0" | sed 's/^# //' >&2
     exit 2
@@ -52,7 +66,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-MCDSHM_RUNTIME_DIR=$dir "$vp" --halted --name "$name" "$elf" >"$log" 2>&1 &
+MCDSHM_RUNTIME_DIR=$dir "$vp" $halted $harts --name "$name" "$elf" >"$log" 2>&1 &
 vp_pid=$!
 
 # Wait up to 10 s for the socket; give up at once if the vp died.
@@ -74,7 +88,7 @@ export MCDSHM_TARGET=vp
 export MCDSHM_TEST_ELF="$elf"
 
 rc=0
-"$bin" --jobs 1 "$@" || rc=$?
+"$bin" $jobs "$@" || rc=$?
 if [ $rc -ne 0 ]; then
     echo "run_vp.sh: the suite failed ($rc); mcdshm-vp's log:" >&2
     cat "$log" >&2
