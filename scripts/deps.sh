@@ -10,6 +10,7 @@ pkgs=(
     libelf-dev                      # the reference platform's ELF loader
     liburing-dev                    # the server stub's I/O thread
     spin                            # model-checks the doorbell protocol
+    valgrind                        # memcheck of the client library
     gcc-riscv64-unknown-elf         # builds the platform's demo programs
 )
 

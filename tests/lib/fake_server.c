@@ -39,10 +39,61 @@ static void rogue(const struct mcdshm_req *q, struct mcdshm_resp *a)
     }
 }
 
+/* Damage one answer in three at random; false: publish nothing (the
+ * request goes unanswered).  *extra receives how many records to publish
+ * beyond the one written (a tail run ahead). */
+static bool chaos(unsigned *seed, struct mcdshm_resp *a, uint32_t *extra)
+{
+    uint8_t *body = (uint8_t *)&a->u;
+
+    *extra = 0;
+    if (rand_r(seed) % 3) {
+        return true;
+    }
+    switch (rand_r(seed) % 10) {
+    case 0:
+        a->hdr.seq += 1 + (uint32_t)rand_r(seed) % 7;
+        break;
+    case 1:
+        a->hdr.fn ^= (uint16_t)(1 + rand_r(seed) % 60);
+        break;
+    case 2:
+        a->hdr.payload_len = 0xfffff000u | (uint32_t)rand_r(seed);
+        break;
+    case 3:
+        for (int i = 0; i < 8; i++) {
+            body[rand_r(seed) % 256] = (uint8_t)rand_r(seed);
+        }
+        break;
+    case 4:
+        a->hdr.ret = MCD_RET_ACT_HANDLE_ERROR;
+        a->error.error_code = MCD_ERR_GENERAL;
+        memset(a->error.error_str, 'X', sizeof(a->error.error_str));
+        break;
+    case 5:
+        a->hdr.ret = 7 + (uint32_t)rand_r(seed) % 100;
+        break;
+    case 6:
+        a->u.page.num = 1000000u + (uint32_t)rand_r(seed);
+        break;
+    case 7:
+        a->u.page.items.off = (uint32_t)rand_r(seed);
+        a->u.page.items.len = (uint32_t)rand_r(seed);
+        break;
+    case 8:
+        *extra = 1 + (uint32_t)rand_r(seed) % 4;
+        break;
+    default:
+        return false;
+    }
+    return true;
+}
+
 /* Answer one request; false if the connection must be dropped. */
 static bool answer(struct mcdcore_session *s, struct shm_conn *c,
-                   struct shm_ring *req, struct shm_ring *resp)
+                   struct shm_ring *req, struct shm_ring *resp, unsigned *seed)
 {
+    uint32_t extra = 0;
     uint32_t idx = shm_ring_head(req);
     struct mcdshm_req q;
     struct mcdshm_resp *a;
@@ -65,7 +116,10 @@ static bool answer(struct mcdcore_session *s, struct shm_conn *c,
         rogue(&q, a);
     }
     shm_ring_release(req, 1);
-    shm_ring_publish(resp, 1);
+    if ((server_flags & FAKE_SERVER_CHAOS) && !chaos(seed, a, &extra)) {
+        return true; /* swallowed */
+    }
+    shm_ring_publish(resp, 1 + extra);
     shm_doorbell_ring(resp->ctl, c->resp_efd);
     return true;
 }
@@ -76,6 +130,9 @@ static void *serve(void *arg)
     struct shm_ring req, resp;
     struct mcdcore_session *s;
     struct shm_waiter w;
+    static unsigned nconn;
+    unsigned seed = 2654435761u * __atomic_add_fetch(&nconn, 1,
+                                                     __ATOMIC_RELAXED);
     int n, i;
     bool ok = true;
 
@@ -93,7 +150,7 @@ static void *serve(void *arg)
         }
         pthread_mutex_unlock(&core_lock);
         for (i = 0; i < n && ok; i++) {
-            ok = answer(s, &sv->c, &req, &resp);
+            ok = answer(s, &sv->c, &req, &resp, &seed);
         }
     }
     pthread_mutex_lock(&core_lock);

@@ -15,6 +15,12 @@
 /* Rogue answers: qry_state gets a wrong seq, qry_mem_spaces a page whose
  * items span leaves the payload. */
 #define FAKE_SERVER_ROGUE 1u
+/* Chaos: about one answer in three is damaged at random (a fixed seed per
+ * connection): wrong seq or fn, payload_len past the area, garbage in the
+ * body, an unterminated error_str, a bad ret, spans and counts past the
+ * payload, a ring tail published ahead of what was written, or no answer
+ * at all. */
+#define FAKE_SERVER_CHAOS 2u
 
 /**
  * fake_server_spawn() - fork a server and wait until it listens.

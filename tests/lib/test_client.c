@@ -22,6 +22,7 @@
 #include <criterion/criterion.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -1133,6 +1134,162 @@ Test(client, rogue_server_loses_its_connection)
     core = open_core(1);
     expect_error(mcd_qry_state_f(core, &st), core, MCD_ERR_CONNECTION,
                  "seq 4 where 3 was expected");
+}
+
+/* One call of a rotating set against a chaos server; NONE or an error
+ * that explains itself.  Returns the error code (MCD_ERR_NONE on success). */
+static mcd_error_code_et chaos_call(const mcd_core_st *core, unsigned i)
+{
+    static uint8_t buf[150000];
+    mcd_memspace_st ms[8];
+    mcd_register_info_st regs[8];
+    mcd_trace_data_core_st frames[8];
+    mcd_core_state_st st;
+    mcd_tx_st tx[2];
+    mcd_txlist_st tl = { tx, 2, 0 };
+    mcd_error_info_st e;
+    char out[128];
+    uint32_t n = 8;
+    mcd_return_et r;
+
+    switch (i % 7) {
+    case 0:
+        r = mcd_qry_state_f(core, &st);
+        break;
+    case 1:
+        r = mcd_qry_mem_spaces_f(core, 0, &n, ms);
+        cr_assert(r != MCD_RET_ACT_NONE || n <= 8, "%u spaces for 8", n);
+        break;
+    case 2:
+        make_tx(&tx[0], 0x1000, MCD_TX_AT_R, buf, 300);
+        make_tx(&tx[1], 0x2000, MCD_TX_AT_R, buf + 300, sizeof(buf) - 300);
+        r = mcd_execute_txlist_f(core, &tl);
+        cr_assert(tx[0].num_bytes_ok <= 300 &&
+                  tx[1].num_bytes_ok <= sizeof(buf) - 300 && tl.num_tx_ok <= 2);
+        break;
+    case 3:
+        r = mcd_qry_reg_map_f(core, 0, 0, &n, regs);
+        cr_assert(r != MCD_RET_ACT_NONE || n <= 8, "%u registers for 8", n);
+        break;
+    case 4:
+        r = mcd_read_trace_f(core, 1, 0, &n, sizeof(frames[0]), frames);
+        cr_assert(r != MCD_RET_ACT_NONE || n <= 8, "%u frames for 8", n);
+        break;
+    case 5:
+        r = mcd_execute_command_f(core, "info", sizeof(out), out);
+        cr_assert(r != MCD_RET_ACT_NONE || memchr(out, '\0', sizeof(out)));
+        break;
+    default:
+        make_tx(&tx[0], 0x3000, MCD_TX_AT_W, buf, 4096);
+        tl.num_tx = 1;
+        r = mcd_execute_txlist_f(core, &tl);
+        break;
+    }
+    if (r == MCD_RET_ACT_NONE) {
+        return MCD_ERR_NONE;
+    }
+    e = last_error(core);
+    cr_assert(memchr(e.error_str, '\0', sizeof(e.error_str)) &&
+                  e.error_str[0] && (e.error_code || e.error_events),
+              "call %u failed (%u) without a code or a message", i % 7, r);
+    return e.error_code;
+}
+
+/* A well-behaved debugger in a child process, until @stop is readable:
+ * reads checked against the fake memory and state polls.  Exits with the
+ * number of failures (capped), 100 if it could not start. */
+static void __attribute__((noreturn)) good_debugger(int stop)
+{
+    mcd_core_state_st st;
+    mcd_core_st *core = NULL;
+    mcd_server_st *s = NULL;
+    mcd_core_con_info_st ci = { 0 };
+    uint8_t buf[64];
+    mcd_tx_st tx;
+    mcd_txlist_st tl = { &tx, 1, 0 };
+    struct timespec ms = { 0, 1000000 };
+    unsigned i, bad = 0;
+    char c;
+
+    strcpy(ci.system, "fakesys");
+    strcpy(ci.core, "core0");
+    if (mcd_open_server_f(NULL, "McdServerName=fake", &s) != 0 ||
+        mcd_open_core_f(&ci, &core) != 0) {
+        _exit(100);
+    }
+    for (i = 0; read(stop, &c, 1) < 0; i++) {
+        make_tx(&tx, 0x1000 + i, MCD_TX_AT_R, buf, sizeof(buf));
+        bad += mcd_execute_txlist_f(core, &tl) != MCD_RET_ACT_NONE ||
+               buf[7] != fake_pattern(0x1000 + i + 7);
+        bad += mcd_qry_state_f(core, &st) != MCD_RET_ACT_NONE;
+        nanosleep(&ms, NULL);
+    }
+    _exit(bad > 99 ? 99 : (int)bad);
+}
+
+Test(client, chaos_server_never_breaks_the_client, .timeout = 240)
+{
+    mcd_server_st *chaos_s = NULL;
+    mcd_core_st *core = NULL;
+    unsigned i, errors = 0, drops = 0, timeouts = 0, oks = 0;
+    unsigned opens_failed = 0;
+    mcd_core_con_info_st ci = { 0 };
+    int pfd[2], status;
+    pid_t good;
+
+    strcpy(ci.system, "fakesys");
+    strcpy(ci.core, "core0");
+    /* Another debugger process works on a well-behaved server all along. */
+    spawn("fake", NULL, 0);
+    cr_assert_eq(pipe2(pfd, O_NONBLOCK), 0);
+    good = fork();
+    cr_assert(good >= 0);
+    if (good == 0) {
+        close(pfd[1]);
+        good_debugger(pfd[0]);
+    }
+    close(pfd[0]);
+    spawn("chaos", NULL, FAKE_SERVER_CHAOS);
+    for (i = 0; i < 1000; i++) {
+        mcd_error_code_et code;
+
+        if (!chaos_s &&
+            mcd_open_server_f(NULL, "McdServerName=chaos McdShmTimeoutMs=100",
+                              &chaos_s) != MCD_RET_ACT_NONE) {
+            chaos_s = NULL;
+            opens_failed++;
+            continue;
+        }
+        if (!core && mcd_open_core_f(&ci, &core) != MCD_RET_ACT_NONE) {
+            mcd_close_server_f(chaos_s); /* its answer may be lost too */
+            chaos_s = NULL;
+            core = NULL;
+            opens_failed++;
+            continue;
+        }
+        code = chaos_call(core, i);
+        oks += code == MCD_ERR_NONE;
+        errors += code != MCD_ERR_NONE;
+        if (code == MCD_ERR_CONNECTION || code == MCD_ERR_TIMED_OUT) {
+            drops += code == MCD_ERR_CONNECTION;
+            timeouts += code == MCD_ERR_TIMED_OUT;
+            mcd_close_core_f(core);
+            mcd_close_server_f(chaos_s);
+            core = NULL;
+            chaos_s = NULL;
+        }
+    }
+    close(pfd[1]);
+    cr_assert_eq(waitpid(good, &status, 0), good);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+              "the well-behaved debugger failed (status 0x%x)", status);
+    cr_log_info("chaos: %u answers taken, %u errors, %u dropped "
+                "connections, %u timeouts, %u failed opens",
+                oks, errors, drops, timeouts, opens_failed);
+    cr_assert(oks > 100 && drops > 20 && timeouts > 5,
+              "the chaos server did not exercise the client: %u answers, "
+              "%u drops, %u timeouts",
+              oks, drops, timeouts);
 }
 
 static void *hammer(void *arg)
