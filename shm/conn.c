@@ -9,12 +9,14 @@
 #define _GNU_SOURCE
 #endif
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -22,7 +24,8 @@
 
 #include "shm/conn.h"
 
-#define NFDS 3
+#define NFDS 3     /* region, request and response doorbells */
+#define NFDS_MAX 4 /* ... and a memory window */
 
 static shm_log_fn log_fn;
 static void *log_opaque;
@@ -204,6 +207,8 @@ int shm_listen(const char *name, const char *path, struct shm_listener *l,
 
     l->fd = -1;
     l->path[0] = '\0';
+    memset(&l->window, 0, sizeof(l->window));
+    l->window.fd = -1;
     if (!name_ok(name)) {
         return bad_name(name, err);
     }
@@ -244,7 +249,15 @@ err_close:
 
 void shm_listener_close(struct shm_listener *l)
 {
-    if (!l || l->fd < 0) {
+    if (!l) {
+        return;
+    }
+    if (l->window.fd >= 0) {
+        close(l->window.fd);
+        l->window.fd = -1;
+        l->window.size = 0;
+    }
+    if (l->fd < 0) {
         return;
     }
     close(l->fd);
@@ -260,11 +273,11 @@ static void set_timeouts(int fd, int ms)
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
-/* Receive exactly @len bytes and up to NFDS descriptors. */
+/* Receive exactly @len bytes and up to NFDS_MAX descriptors. */
 static ssize_t recv_msg(int fd, void *buf, size_t len, int *fds, int *nfds)
 {
     union {
-        char buf[CMSG_SPACE(NFDS * sizeof(int))];
+        char buf[CMSG_SPACE(NFDS_MAX * sizeof(int))];
         struct cmsghdr align;
     } ctl;
     struct iovec iov = { .iov_base = buf, .iov_len = len };
@@ -290,7 +303,7 @@ static ssize_t recv_msg(int fd, void *buf, size_t len, int *fds, int *nfds)
                 int f;
 
                 memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-                if (*nfds < NFDS) {
+                if (*nfds < NFDS_MAX) {
                     fds[(*nfds)++] = f;
                 } else {
                     close(f);
@@ -308,7 +321,7 @@ static int send_welcome(int fd, const struct mcdshm_welcome *w, const int *fds,
                         int nfds)
 {
     union {
-        char buf[CMSG_SPACE(NFDS * sizeof(int))];
+        char buf[CMSG_SPACE(NFDS_MAX * sizeof(int))];
         struct cmsghdr align;
     } ctl;
     struct iovec iov = { .iov_base = (void *)w, .iov_len = sizeof(*w) };
@@ -396,6 +409,11 @@ static int check_hello(struct shm_listener *l, struct shm_conn *c,
                           i);
         }
     }
+    if (h->pad || (h->want & ~MCDSHM_WANT_MASK)) {
+        return refuse(l, c, -EPROTO, err,
+                      "hello want 0x%x or pad 0x%x has unknown bits", h->want,
+                      h->pad);
+    }
     return 0;
 }
 
@@ -406,7 +424,7 @@ static int accept_peer(struct shm_listener *l, struct shm_conn *c, char *err)
     socklen_t len = sizeof(cred);
 
     memset(c, 0, sizeof(*c));
-    c->region_fd = c->req_efd = c->resp_efd = -1;
+    c->region_fd = c->req_efd = c->resp_efd = c->window.fd = -1;
     c->sock = accept4(l->fd, NULL, NULL, SOCK_CLOEXEC);
     if (c->sock < 0) {
         return say(err, -errno, "accept: %s", strerror(errno));
@@ -423,13 +441,68 @@ static int accept_peer(struct shm_listener *l, struct shm_conn *c, char *err)
     return 0;
 }
 
+/* Is @fd a file of at least @end bytes that can no longer shrink? */
+static int window_file_ok(int fd, uint64_t end, char *why, size_t len)
+{
+    struct stat st;
+    int seals;
+
+    if (fstat(fd, &st) < 0) {
+        return snprintf(why, len, "fstat: %s", strerror(errno)), -errno;
+    }
+    if ((uint64_t)st.st_size < end) {
+        snprintf(why, len, "the file has %lld bytes, the window ends at %llu",
+                 (long long)st.st_size, (unsigned long long)end);
+        return -EINVAL;
+    }
+    seals = fcntl(fd, F_GET_SEALS);
+    if (seals < 0 || !(seals & F_SEAL_SHRINK)) {
+        snprintf(why, len, "the file is not sealed against shrinking "
+                           "(F_SEAL_SHRINK)");
+        return -EINVAL;
+    }
+    return 0;
+}
+
+int shm_listener_offer_window(struct shm_listener *l, int fd, uint64_t offset,
+                              uint64_t base, uint64_t size, uint32_t space)
+{
+    char why[SHM_ERRLEN];
+    int r;
+
+    if (fd < 0 || size == 0 || offset + size < offset || base + size < base) {
+        return -EINVAL;
+    }
+    r = window_file_ok(fd, offset + size, why, sizeof(why));
+    if (r < 0) {
+        shm_log("%s: no memory window: %s", l->name, why);
+        return r;
+    }
+    /* Clients get a read-only descriptor of the same file, so that no
+     * client can map it writable. */
+    snprintf(why, sizeof(why), "/proc/self/fd/%d", fd);
+    r = open(why, O_RDONLY | O_CLOEXEC);
+    if (r < 0) {
+        r = -errno;
+        shm_log("%s: no memory window: reopening it read-only: %s", l->name,
+                strerror(-r));
+        return r;
+    }
+    if (l->window.fd >= 0) {
+        close(l->window.fd);
+    }
+    l->window = (struct shm_window){ .fd = r, .base = base, .size = size,
+                                     .offset = offset, .space = space };
+    return 0;
+}
+
 /* Create the region and doorbells and send them to the client. */
 static int open_region(struct shm_listener *l, struct shm_conn *c,
                        const struct mcdshm_hello *h, char *err)
 {
     struct mcdshm_welcome w;
     struct shm_layout lay;
-    int fds[NFDS], r;
+    int fds[NFDS_MAX], r;
 
     if (shm_layout_compute(h->nslots, h->payload_size, &lay) < 0) {
         return refuse(l, c, -EINVAL, err,
@@ -454,7 +527,15 @@ static int open_region(struct shm_listener *l, struct shm_conn *c,
     fds[0] = c->region_fd;
     fds[1] = c->req_efd;
     fds[2] = c->resp_efd;
-    r = send_welcome(c->sock, &w, fds, NFDS);
+    if ((h->want & MCDSHM_WANT_WINDOW) && l->window.size) {
+        w.nfds = NFDS + 1;
+        fds[NFDS] = l->window.fd;
+        w.window_base = l->window.base;
+        w.window_size = l->window.size;
+        w.window_offset = l->window.offset;
+        w.window_space = l->window.space;
+    }
+    r = send_welcome(c->sock, &w, fds, (int)w.nfds);
     if (r < 0) {
         shm_conn_close(c);
         return say(err, r, "sending welcome: %s", strerror(-r));
@@ -465,7 +546,7 @@ static int open_region(struct shm_listener *l, struct shm_conn *c,
 int shm_accept(struct shm_listener *l, struct shm_conn *c, char *err)
 {
     struct mcdshm_hello h;
-    int fds[NFDS], nfds, i, r;
+    int fds[NFDS_MAX], nfds, i, r;
     ssize_t n;
 
     r = accept_peer(l, c, err);
@@ -496,8 +577,10 @@ int shm_accept(struct shm_listener *l, struct shm_conn *c, char *err)
 
 /* Check the server's welcome; 0, or the refusal or protocol error. */
 static int check_welcome(const struct mcdshm_welcome *w, ssize_t n, int nfds,
-                         char *err)
+                         bool want_window, char *err)
 {
+    uint32_t expect;
+
     char text[MCDSHM_REASON_LEN];
 
     if (n != (ssize_t)sizeof(*w)) {
@@ -523,11 +606,64 @@ static int check_welcome(const struct mcdshm_welcome *w, ssize_t n, int nfds,
                    w->version, w->compat_version, MCDSHM_VERSION,
                    MCDSHM_COMPAT_VERSION);
     }
-    if (w->nfds != NFDS || nfds != NFDS) {
-        return say(err, -EPROTO, "welcome announced %u descriptors, %d came",
-                   w->nfds, nfds);
+    expect = want_window && w->window_size ? NFDS + 1 : NFDS;
+    if (w->nfds != expect || nfds != (int)expect) {
+        return say(err, -EPROTO,
+                   "welcome announced %u descriptors (window_size %llu), "
+                   "%d came, %u expected",
+                   w->nfds, (unsigned long long)w->window_size, nfds, expect);
+    }
+    if (w->window_flags ||
+        (w->window_size && (w->window_base + w->window_size < w->window_base ||
+                            w->window_offset + w->window_size <
+                                w->window_offset))) {
+        return say(err, -EPROTO,
+                   "welcome window [0x%llx, +0x%llx) at offset 0x%llx, "
+                   "flags 0x%x, is malformed",
+                   (unsigned long long)w->window_base,
+                   (unsigned long long)w->window_size,
+                   (unsigned long long)w->window_offset, w->window_flags);
     }
     return 0;
+}
+
+/* Map the window the server sent, read-only; on any doubt go without it
+ * (the connection works without a window), saying why in the log. */
+static void map_window(struct shm_conn *c, const struct mcdshm_welcome *w)
+{
+    struct shm_window *win = &c->window;
+    char why[SHM_ERRLEN];
+    long page = sysconf(_SC_PAGESIZE);
+    uint64_t start, end;
+    void *m;
+
+    if (window_file_ok(win->fd, w->window_offset + w->window_size, why,
+                       sizeof(why)) < 0) {
+        shm_log("server '%s': memory window refused: %s", c->peer_name, why);
+        goto drop;
+    }
+    start = w->window_offset & ~(uint64_t)(page - 1);
+    end = w->window_offset + w->window_size;
+    m = mmap(NULL, end - start, PROT_READ, MAP_SHARED, win->fd, (off_t)start);
+    if (m == MAP_FAILED) {
+        shm_log("server '%s': memory window of %llu bytes not mapped: %s",
+                c->peer_name, (unsigned long long)w->window_size,
+                strerror(errno));
+        goto drop;
+    }
+    win->map_base = m;
+    win->map_len = end - start;
+    win->map = (const uint8_t *)m + (w->window_offset - start);
+    win->base = w->window_base;
+    win->size = w->window_size;
+    win->offset = w->window_offset;
+    win->space = w->window_space;
+    return;
+
+drop:
+    close(win->fd);
+    memset(win, 0, sizeof(*win));
+    win->fd = -1;
 }
 
 static int dial(const char *path, int *fd_out, char *err)
@@ -564,7 +700,7 @@ int shm_connect(const char *path, const struct shm_conn_wish *wish,
     ssize_t n;
 
     memset(c, 0, sizeof(*c));
-    c->sock = c->region_fd = c->req_efd = c->resp_efd = -1;
+    c->sock = c->region_fd = c->req_efd = c->resp_efd = c->window.fd = -1;
     if ((r = dial(path, &c->sock, err)) < 0) {
         return r;
     }
@@ -573,17 +709,19 @@ int shm_connect(const char *path, const struct shm_conn_wish *wish,
     h.client_pid = (uint32_t)getpid();
     h.nslots = wish ? wish->nslots : 0;
     h.payload_size = wish ? wish->payload_size : 0;
+    h.want = wish && wish->window ? MCDSHM_WANT_WINDOW : 0;
     if (send(c->sock, &h, sizeof(h), MSG_NOSIGNAL) != (ssize_t)sizeof(h)) {
         r = say(err, -errno, "sending hello: %s", strerror(errno));
         goto err_close;
     }
     n = recv_msg(c->sock, &w, sizeof(w), fds, &nfds);
     for (i = 0; i < nfds; i++) {
-        int *slot[NFDS] = { &c->region_fd, &c->req_efd, &c->resp_efd };
+        int *slot[NFDS_MAX] = { &c->region_fd, &c->req_efd, &c->resp_efd,
+                                &c->window.fd };
 
         *slot[i] = fds[i];
     }
-    if ((r = check_welcome(&w, n, nfds, err)) < 0) {
+    if ((r = check_welcome(&w, n, nfds, h.want != 0, err)) < 0) {
         goto err_close;
     }
     c->peer_pid = (pid_t)w.server_pid;
@@ -595,6 +733,9 @@ int shm_connect(const char *path, const struct shm_conn_wish *wish,
         say(err, r, "region from server '%s' rejected: %s", c->peer_name,
             r == -EPROTO ? why : strerror(-r));
         goto err_close;
+    }
+    if (c->window.fd >= 0) {
+        map_window(c, &w);
     }
     return 0;
 
@@ -610,9 +751,15 @@ void shm_conn_close(struct shm_conn *c)
     if (!c) {
         return;
     }
-    int *fds[] = { &c->sock, &c->region_fd, &c->req_efd, &c->resp_efd };
+    int *fds[] = { &c->sock, &c->region_fd, &c->req_efd, &c->resp_efd,
+                   &c->window.fd };
 
     shm_region_unmap(&c->region);
+    if (c->window.map_base) {
+        munmap(c->window.map_base, c->window.map_len);
+        c->window.map_base = NULL;
+        c->window.map = NULL;
+    }
     for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
         if (*fds[i] >= 0) {
             close(*fds[i]);

@@ -30,11 +30,30 @@
 #define SHM_ERRLEN 256
 #define SHM_PATH_MAX sizeof(((struct sockaddr_un *)0)->sun_path)
 
+/*
+ * A direct memory window: [offset, + size) of the file fd is the target's
+ * memory at [base, + size) in memory space @space.  A server offers it
+ * (fd must be a memfd sealed against shrinking); a client maps it
+ * read-only (map != NULL).
+ */
+struct shm_window {
+    int fd;            /* -1: none */
+    uint64_t base;
+    uint64_t size;     /* 0: none */
+    uint64_t offset;
+    uint32_t space;
+    const uint8_t *map; /* client: the mapping of [offset, + size) */
+    void *map_base;     /* client: what mmap returned (page-aligned) */
+    size_t map_len;
+};
+
 /* A server's listening endpoint. */
 struct shm_listener {
     int fd;                     /* listening socket, -1 if none */
     char path[SHM_PATH_MAX];    /* socket path, unlinked on close */
     char name[MCDSHM_NAME_LEN]; /* server name */
+    struct shm_window window;   /* offered to clients that want it
+                                   (window.fd: a read-only reopening) */
 };
 
 /* One side's view of an established connection. */
@@ -47,12 +66,14 @@ struct shm_conn {
     uid_t peer_uid;
     char peer_name[MCDSHM_NAME_LEN]; /* client: the server's name */
     struct shm_region region;
+    struct shm_window window; /* client: the mapped window, if any */
 };
 
 /* Region size a client asks for; zeros mean the server's defaults. */
 struct shm_conn_wish {
     uint32_t nslots;
     uint32_t payload_size;
+    bool window; /* map a direct memory window if the server offers one */
 };
 
 /* Where log lines go; the default writes "mcdshm: ..." to stderr. */
@@ -104,6 +125,24 @@ int shm_listen(const char *name, const char *path, struct shm_listener *l,
 
 /* Close the listener and unlink its socket; accepts a closed one. */
 void shm_listener_close(struct shm_listener *l);
+
+/**
+ * shm_listener_offer_window() - offer a direct memory window to clients.
+ * @l: the listener
+ * @fd: a memfd sealed against shrinking (F_SEAL_SHRINK); stays the
+ *      caller's: the listener keeps a read-only reopening of it, which is
+ *      what clients receive
+ * @offset: where the window starts in the file
+ * @base: the target address of its first byte
+ * @size: its length in bytes
+ * @space: the memory space id it belongs to (on every core)
+ *
+ * Return: 0; -EINVAL for fd < 0, size 0, a file smaller than
+ * offset + size, or a file not sealed against shrinking (a client would
+ * take SIGBUS if it shrank); -errno from fstat or fcntl.
+ */
+int shm_listener_offer_window(struct shm_listener *l, int fd, uint64_t offset,
+                              uint64_t base, uint64_t size, uint32_t space);
 
 /**
  * shm_accept() - accept one client and run the server's handshake.

@@ -42,6 +42,10 @@ static void usage(FILE *f)
             "  -e, --endpoint PATH  explicit socket path\n"
             "  -H, --halted         start with every hart halted\n"
             "  -u, --uart-stdout    copy the UART's output to stdout\n"
+            "  -W, --no-window      do not offer debuggers the RAM as a direct "
+            "memory\n"
+            "                       window (their reads then go through "
+            "requests)\n"
             "  -h, --help           this text\n\n"
             "RAM starts at 0x80000000; the UART is at 0x10000000.  Stop "
             "with Ctrl-C.\n");
@@ -73,12 +77,13 @@ static void parse(int argc, char **argv, struct args *a)
         { "endpoint", required_argument, 0, 'e' },
         { "halted", no_argument, 0, 'H' },
         { "uart-stdout", no_argument, 0, 'u' },
+        { "no-window", no_argument, 0, 'W' },
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
     int ch;
 
-    while ((ch = getopt_long(argc, argv, "n:j:m:p:e:Huh", lo, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "n:j:m:p:e:HuWh", lo, NULL)) != -1) {
         switch (ch) {
         case 'n':
             a->srv.name = optarg;
@@ -100,6 +105,9 @@ static void parse(int argc, char **argv, struct args *a)
             break;
         case 'u':
             a->uart_stdout = true;
+            break;
+        case 'W':
+            a->srv.no_window = true;
             break;
         case 'h':
             usage(stdout);

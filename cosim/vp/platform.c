@@ -10,11 +10,14 @@
  * threads and the operations share the platform is in vp_priv.h.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "cosim/vp/elf_load.h"
 #include "cosim/vp/vp_priv.h"
@@ -153,15 +156,52 @@ static void vp__hart_fini(struct vp_hart *h)
     pthread_cond_destroy(&h->wake);
 }
 
+/*
+ * RAM is a sealed memfd mapped shared, so that the server can offer it to
+ * debuggers as a read-only direct memory window (struct mcdshm_window);
+ * zero-filled like calloc'ed memory.  0 or -errno.
+ */
+static int vp__ram_alloc(struct vp *vp)
+{
+    void *m;
+
+    vp->ram_fd = memfd_create("mcdshm-vp-ram", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (vp->ram_fd < 0) {
+        return -errno;
+    }
+    if (ftruncate(vp->ram_fd, (off_t)vp->cfg.ram_size) < 0 ||
+        fcntl(vp->ram_fd, F_ADD_SEALS,
+              F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0) {
+        return -errno;
+    }
+    m = mmap(NULL, vp->cfg.ram_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+             vp->ram_fd, 0);
+    if (m == MAP_FAILED) {
+        return -errno;
+    }
+    vp->ram = m;
+    vp->window = (struct mcdshm_window){ .fd = vp->ram_fd,
+                                         .offset = 0,
+                                         .base = vp->cfg.ram_base,
+                                         .size = vp->cfg.ram_size,
+                                         .mem_space_id = VP_SPACE_PHYS };
+    return 0;
+}
+
 /* Locks, memory and the harts' state; threads are started afterwards. */
 static int vp__alloc(struct vp *vp, char *err, size_t errlen)
 {
     int rc;
 
-    vp->ram = calloc(1, vp->cfg.ram_size);
+    rc = vp__ram_alloc(vp);
+    if (rc < 0) {
+        return vp__err(err, errlen, rc,
+                       "no shared memory for %" PRIu64 " bytes of RAM: %s",
+                       vp->cfg.ram_size, strerror(-rc));
+    }
     vp->rom = calloc(1, vp->cfg.rom_size);
     vp->harts = calloc(vp->nharts, sizeof(*vp->harts));
-    if (!vp->ram || !vp->rom || !vp->harts) {
+    if (!vp->rom || !vp->harts) {
         return vp__err(err, errlen, -ENOMEM,
                        "no memory for %" PRIu64 " bytes of RAM and %" PRIu32
                        " harts",
@@ -187,6 +227,7 @@ static void vp__target_init(struct vp *vp)
     vp->target.exec = MCDSHM_EXEC_IO_THREAD;
     vp->target.ops = &vp__ops;
     vp->target.opaque = vp;
+    vp->target.window = &vp->window;
 }
 
 /* The platform-wide lock, condition and UART; 0 or -errno. */
@@ -240,6 +281,7 @@ int vp_create(const struct vp_config *cfg, struct vp **out, char *err,
     if (!vp) {
         return vp__err(err, errlen, -ENOMEM, "no memory for the platform");
     }
+    vp->ram_fd = -1;
     if (cfg) {
         vp->cfg = *cfg;
     }
@@ -303,7 +345,12 @@ void vp_destroy(struct vp *vp)
     }
     free(vp->harts);
     free(vp->rom);
-    free(vp->ram);
+    if (vp->ram) {
+        munmap(vp->ram, vp->cfg.ram_size);
+    }
+    if (vp->ram_fd >= 0) {
+        close(vp->ram_fd);
+    }
     free(vp);
 }
 

@@ -194,6 +194,8 @@ struct vp_uart {
 struct vp {
     struct vp_config cfg;
     uint8_t *ram, *rom;
+    int ram_fd;                  /* the memfd behind ram, sealed */
+    struct mcdshm_window window; /* ram, offered to debuggers */
     pthread_mutex_t lock;
     pthread_cond_t cond; /* a hart halted or ended a slice */
     bool quit;           /* [L] hart threads exit */

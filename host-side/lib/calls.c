@@ -275,6 +275,9 @@ static int apply_local_config(struct mcdc_call *x,
     if (cfg->set & MCDC_CFG_TIMEOUT) {
         c->timeout_ms = cfg->timeout_ms;
     }
+    if (cfg->set & MCDC_CFG_WINDOW) {
+        c->use_window = cfg->window; /* no effect if none was mapped */
+    }
     if ((cfg->set & MCDC_CFG_POLICY) && cfg->policy != c->policy) {
         shm_waiter_destroy(&c->waiter);
         r = shm_waiter_init(&c->waiter, cfg->policy, 0, c->shm.resp_efd,
@@ -637,6 +640,8 @@ MCD_API_EXPORT mcd_return_et mcd_qry_trig_info_f(const mcd_core_st *core,
 /* The tagged-union kind of an API trigger, or 0. */
 static uint32_t trig_kind(uint32_t size, uint32_t type)
 {
+    _Static_assert(sizeof(mcd_trig_counter_st) == sizeof(mcd_trig_custom_st),
+                   "counter and custom triggers share a size");
     switch (size) {
     case sizeof(mcd_trig_simple_core_st):
         return MCDSHM_TRIG_SIMPLE_CORE;
@@ -644,10 +649,7 @@ static uint32_t trig_kind(uint32_t size, uint32_t type)
         return MCDSHM_TRIG_COMPLEX_CORE;
     case sizeof(mcd_trig_trig_bus_st):
         return MCDSHM_TRIG_TRIG_BUS;
-    case sizeof(mcd_trig_counter_st):
-        _Static_assert(sizeof(mcd_trig_counter_st) ==
-                           sizeof(mcd_trig_custom_st),
-                       "counter and custom triggers share a size");
+    case sizeof(mcd_trig_counter_st): /* = sizeof(mcd_trig_custom_st) */
         return type == MCD_TRIG_TYPE_COUNTER  ? MCDSHM_TRIG_COUNTER
                : type == MCD_TRIG_TYPE_CUSTOM ? MCDSHM_TRIG_CUSTOM
                                               : 0;

@@ -366,36 +366,35 @@ void mcdc_conn_down(struct mcdc_conn *c, int err, const char *fmt, ...)
     shm_conn_close(&c->shm);
 }
 
-int mcdc_conn_open(struct mcdc_call *x, const char *path,
-                   const struct mcdc_config *cfg, struct mcdc_conn **out)
+int mcdc_conn_adopt(struct mcdc_call *x, struct shm_conn *shm,
+                    const char *path, const struct mcdc_config *cfg,
+                    struct mcdc_conn **out)
 {
-    char err[SHM_ERRLEN];
     struct mcdc_conn *c = calloc(1, sizeof(*c));
     int r;
 
     if (!c) {
+        shm_conn_close(shm);
         return mcdc_fail(x, -ENOMEM, "out of memory");
+    }
+    c->shm = *shm;
+    r = shm_waiter_init(&c->waiter, cfg->policy, 0, c->shm.resp_efd,
+                        c->shm.sock);
+    if (r < 0) {
+        shm_conn_close(&c->shm);
+        free(c);
+        return mcdc_fail(x, -ECONNREFUSED, "epoll for %s: %s", path,
+                         strerror(-r));
     }
     pthread_mutex_init(&c->lock, NULL);
     c->magic = MCDC_SERVER_MAGIC;
     c->refs = 1;
-    r = shm_connect(path, NULL, &c->shm, err);
-    if (r < 0) {
-        r = mcdc_fail(x, r == -ETIMEDOUT ? r : -ECONNREFUSED,
-                      "cannot connect to %s: %s", path, err);
-        goto err_free;
-    }
-    r = shm_waiter_init(&c->waiter, cfg->policy, 0, c->shm.resp_efd,
-                        c->shm.sock);
-    if (r < 0) {
-        r = mcdc_fail(x, -ECONNREFUSED, "epoll for %s: %s", path, strerror(-r));
-        goto err_close;
-    }
     shm_region_req_ring(&c->shm.region, &c->req, true);
     shm_region_resp_ring(&c->shm.region, &c->resp, false);
     c->up = true;
     c->policy = cfg->policy;
     c->timeout_ms = cfg->timeout_ms;
+    c->use_window = cfg->window;
     c->nslots = c->shm.region.lay.nslots;
     c->payload_size = c->shm.region.lay.payload_size;
     c->pid = c->shm.peer_pid;
@@ -406,13 +405,21 @@ int mcdc_conn_open(struct mcdc_call *x, const char *path,
     c->pub.host = "localhost";
     *out = c;
     return 0;
+}
 
-err_close:
-    shm_conn_close(&c->shm);
-err_free:
-    pthread_mutex_destroy(&c->lock);
-    free(c);
-    return r;
+int mcdc_conn_open(struct mcdc_call *x, const char *path,
+                   const struct mcdc_config *cfg, struct mcdc_conn **out)
+{
+    char err[SHM_ERRLEN];
+    struct shm_conn shm;
+    struct shm_conn_wish wish = { .window = cfg->window };
+    int r = shm_connect(path, &wish, &shm, err);
+
+    if (r < 0) {
+        return mcdc_fail(x, r == -ETIMEDOUT ? r : -ECONNREFUSED,
+                         "cannot connect to %s: %s", path, err);
+    }
+    return mcdc_conn_adopt(x, &shm, path, cfg, out);
 }
 
 /* ------------------------------------------------------------------------
@@ -427,7 +434,7 @@ static uint64_t now_ms(void)
     return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static int gone(struct mcdc_call *x)
+int mcdc_gone(struct mcdc_call *x)
 {
     struct mcdc_conn *c = x->conn;
 
@@ -463,7 +470,7 @@ static int wait_req_room(struct mcdc_call *x)
 
     while ((n = shm_ring_free(&c->req, 1)) == 0) {
         if (shm_conn_peer_gone(&c->shm) == 1) {
-            return gone(x);
+            return mcdc_gone(x);
         }
         if (c->timeout_ms >= 0 && now_ms() - start > (uint64_t)c->timeout_ms) {
             return mcdc_fail(x, -ETIMEDOUT,
@@ -536,8 +543,18 @@ static int check_resp(struct mcdc_call *x, uint16_t fn, uint32_t seq,
                               "%u bytes",
                               h->payload_len, x->conn->payload_size);
     }
-    if (h->ret != MCD_RET_ACT_NONE &&
-        !memchr(r->error.error_str, '\0', sizeof(r->error.error_str))) {
+    if (h->ret == MCD_RET_ACT_NONE) {
+        return 0;
+    }
+    if (h->ret > MCD_RET_ACT_HANDLE_ERROR &&
+        (h->ret < MCD_RET_ACT_CUSTOM_LO || h->ret > MCD_RET_ACT_CUSTOM_HI)) {
+        return mcdc_malformed(x, "ret 0x%x is not an mcd_return_et", h->ret);
+    }
+    if (r->error.error_code == MCD_ERR_NONE && r->error.error_events == 0) {
+        return mcdc_malformed(x, "ret %u comes with neither an error code "
+                              "nor an event", h->ret);
+    }
+    if (!memchr(r->error.error_str, '\0', sizeof(r->error.error_str))) {
         return mcdc_malformed(x, "error_str is not NUL-terminated");
     }
     return 0;
@@ -569,7 +586,7 @@ int mcdc_resp_wait(struct mcdc_call *x, uint16_t fn, struct mcdshm_resp *out,
                          c->name, (int)c->pid, c->timeout_ms);
     }
     if (n == -EPIPE) {
-        return gone(x);
+        return mcdc_gone(x);
     }
     if (n == -EPROTO) {
         return mcdc_malformed(x, "response ring tail is corrupt");

@@ -63,6 +63,7 @@ enum {
     MCDC_CFG_ENDPOINT = 1u << 5,
     MCDC_CFG_POLICY = 1u << 6,
     MCDC_CFG_TIMEOUT = 1u << 7,
+    MCDC_CFG_WINDOW = 1u << 8,
 };
 
 /* What a configuration string says; keys absent keep their defaults. */
@@ -76,6 +77,7 @@ struct mcdc_config {
     enum shm_policy policy;
     int timeout_ms; /* -1: no timeout */
     bool exit_if_last_client;
+    bool window; /* read through a direct memory window when offered */
 };
 
 /**
@@ -96,7 +98,7 @@ struct mcdc_config {
 int mcdc_config_parse(const char *s, struct mcdc_config *cfg, char *err,
                       size_t errlen);
 
-/* The defaults: host localhost, hybrid policy, 60 s timeout. */
+/* The defaults: host localhost, hybrid policy, 60 s timeout, window on. */
 void mcdc_config_defaults(struct mcdc_config *cfg);
 
 /* ------------------------------------------------------------------------
@@ -119,6 +121,7 @@ struct mcdc_conn {
     struct shm_waiter waiter;
     enum shm_policy policy;
     int timeout_ms; /* per call, -1 = none */
+    bool use_window; /* answer reads from shm.window when mapped */
     uint32_t server_uid;
     uint32_t nslots;
     uint32_t payload_size;
@@ -314,6 +317,28 @@ void mcdc_core_free(struct mcdc_core *core);
  */
 int mcdc_conn_open(struct mcdc_call *x, const char *path,
                    const struct mcdc_config *cfg, struct mcdc_conn **out);
+
+/**
+ * mcdc_conn_adopt() - make a connection of a transport already set up.
+ * @x: the call (for the message)
+ * @shm: the connected transport; the connection takes it over, and on
+ *       failure it is closed
+ * @path: its endpoint, for messages
+ * @cfg: the parsed configuration (policy, timeout)
+ * @out: the connection, unlisted, with one reference
+ *
+ * mcdc_conn_open() after the handshake; the response fuzzer
+ * (tests/fuzz/fuzz_client.c) with a region of its own.
+ *
+ * Return: 0; -ECONNREFUSED (epoll) or -ENOMEM with the reason.
+ */
+int mcdc_conn_adopt(struct mcdc_call *x, struct shm_conn *shm,
+                    const char *path, const struct mcdc_config *cfg,
+                    struct mcdc_conn **out);
+
+/* The server of @x's connection is gone: take the connection down and
+ * fail the call (-EPIPE, MCD_ERR_CONNECTION). */
+int mcdc_gone(struct mcdc_call *x);
 
 /* Drop the transport of @c (connection locked): every later call fails
  * with @err and the message. */

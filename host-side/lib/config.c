@@ -50,6 +50,7 @@ void mcdc_config_defaults(struct mcdc_config *cfg)
     snprintf(cfg->host, sizeof(cfg->host), "localhost");
     cfg->policy = SHM_POLICY_HYBRID;
     cfg->timeout_ms = MCDC_DEFAULT_TIMEOUT_MS;
+    cfg->window = true;
 }
 
 /* Read the value at s[*i] into p->value; advances *i past it. */
@@ -229,6 +230,10 @@ static int apply(const struct pair *p, struct mcdc_config *cfg, char *err,
     if (key_is(p, "McdShmTimeoutMs")) {
         cfg->set |= MCDC_CFG_TIMEOUT;
         return set_timeout(p, &cfg->timeout_ms, err, errlen);
+    }
+    if (key_is(p, "McdShmWindow")) {
+        cfg->set |= MCDC_CFG_WINDOW;
+        return set_bool(p, &cfg->window, err, errlen);
     }
     return 0;
 }

@@ -32,10 +32,17 @@
  *                            sleep
  *   McdShmTimeoutMs=60000    per-call timeout (default 60000, 0 = none);
  *                            mcd_receive_msg_f adds its own timeout
+ *   McdShmWindow=TRUE        read through the server's direct memory
+ *                            window when it offers one (the default): a
+ *                            transaction list of plain reads that all fall
+ *                            inside it is copied straight from the mapped
+ *                            target memory, with no request; FALSE sends
+ *                            every read to the server
  * With neither McdShmEndpoint nor McdServerName, mcd_open_server_f opens
  * the first live endpoint, in name order, that this process has not
- * opened yet, else the first live one.  McdShmPolicy and McdShmTimeoutMs
- * may be changed with mcd_set_server_config_f; the other keys cannot.
+ * opened yet, else the first live one.  McdShmPolicy, McdShmTimeoutMs and
+ * McdShmWindow may be changed with mcd_set_server_config_f; the other keys
+ * cannot (a window is mapped at mcd_open_server_f only).
  * The mcd_server_st's config_string is the string as given, completed
  * with McdServerName of the server it reached when it named none.
  *

@@ -165,6 +165,24 @@ struct mcdshm_target_ops {
                       void *frames, struct mcdshm_status *st);
 };
 
+/*
+ * Target memory a debugger may map read-only and read without a request
+ * (the direct memory window): bytes [offset, + size) of the file @fd are
+ * the memory at [base, + size) of memory space @mem_space_id, the same on
+ * every core.  @fd must be a memfd sealed against shrinking
+ * (F_SEAL_SHRINK; memfd_create with MFD_ALLOW_SEALING, then F_ADD_SEALS)
+ * and stay open while the server runs.  Writes still go through the
+ * target's access operation.  A debugger that reads through the window
+ * sees the memory as it is at that moment, also while cores run.
+ */
+struct mcdshm_window {
+    int fd;
+    uint64_t offset;
+    uint64_t base;
+    uint64_t size;
+    uint32_t mem_space_id;
+};
+
 /* A simulator, as mcdshm serves it. */
 struct mcdshm_target {
     const char *system;          /* e.g. "mcdshm-vp" */
@@ -175,6 +193,7 @@ struct mcdshm_target {
     enum mcdshm_exec exec;
     const struct mcdshm_target_ops *ops;
     void *opaque;                /* passed to every operation */
+    const struct mcdshm_window *window; /* NULL: no direct memory window */
 };
 
 /* ------------------------------------------------------------------------
@@ -189,6 +208,7 @@ struct mcdshm_server_opts {
     const char *policy;   /* "busy", "hybrid" (NULL: default) or "sleep" */
     uint32_t spin_ns;     /* hybrid spin before sleeping; 0 = 50 us */
     uint32_t max_clients; /* connections at once; 0 = 64 */
+    bool no_window;       /* do not offer the target's memory window */
 };
 
 struct mcdshm_server;

@@ -90,8 +90,8 @@
 #define MCDSHM_MAGIC_SWAPPED 0x4d434453484d0102ull
 
 /* Layout version of this header, and the oldest version it can talk to. */
-#define MCDSHM_VERSION 1
-#define MCDSHM_COMPAT_VERSION 1
+#define MCDSHM_VERSION 2
+#define MCDSHM_COMPAT_VERSION 2
 
 /* Feature bits in mcdshm_region_hdr.features; unknown bits are rejected. */
 #define MCDSHM_FEAT_NONE 0ull
@@ -240,8 +240,14 @@ struct mcdshm_hello {
     uint32_t client_pid;
     uint32_t nslots;         /* wished slot count, 0 = server default */
     uint32_t payload_size;   /* wished payload per slot, 0 = default */
-    uint64_t reserved[5];    /* zero */
+    uint32_t want;           /* MCDSHM_WANT_* the client can use */
+    uint32_t pad;            /* zero */
+    uint64_t reserved[4];    /* zero */
 };
+
+/* hello.want: the client maps a direct memory window if one is offered. */
+#define MCDSHM_WANT_WINDOW 1u
+#define MCDSHM_WANT_MASK 1u
 
 /* Server -> client.  status 0: three descriptors come with it. */
 struct mcdshm_welcome {
@@ -251,8 +257,17 @@ struct mcdshm_welcome {
     uint32_t status;         /* 0, or a positive errno: refused */
     uint64_t region_size;    /* bytes to map (status 0) */
     uint32_t server_pid;
-    uint32_t nfds;           /* 3 on success, else 0 */
-    uint64_t reserved[4];    /* zero */
+    uint32_t nfds;           /* 3 on success (4 with a window), else 0 */
+    /* The direct memory window (nfds 4: the fourth descriptor): bytes
+     * [window_offset, + window_size) of that file are the target's memory
+     * at addresses [window_base, + window_size) of memory space
+     * window_space, for every core.  The client maps it read-only and
+     * answers reads from it; the file must be sealed against shrinking. */
+    uint64_t window_base;
+    uint64_t window_size;    /* 0: no window */
+    uint64_t window_offset;
+    uint32_t window_space;   /* mem_space_id */
+    uint32_t window_flags;   /* zero */
     uint8_t server[MCDSHM_NAME_LEN];    /* server name, NUL-terminated */
     uint8_t reason[MCDSHM_REASON_LEN];  /* why refused, NUL-terminated */
 };
@@ -1183,7 +1198,9 @@ SHM_CHECK_FIELD(mcdshm_hello, 10, uint16_t, compat_version);
 SHM_CHECK_FIELD(mcdshm_hello, 12, uint32_t, client_pid);
 SHM_CHECK_FIELD(mcdshm_hello, 16, uint32_t, nslots);
 SHM_CHECK_FIELD(mcdshm_hello, 20, uint32_t, payload_size);
-SHM_CHECK_FIELD(mcdshm_hello, 24, uint64_t[5], reserved);
+SHM_CHECK_FIELD(mcdshm_hello, 24, uint32_t, want);
+SHM_CHECK_FIELD(mcdshm_hello, 28, uint32_t, pad);
+SHM_CHECK_FIELD(mcdshm_hello, 32, uint64_t[4], reserved);
 
 SHM_CHECK_SIZE(mcdshm_welcome, 384);
 SHM_CHECK_FIELD(mcdshm_welcome, 0, uint64_t, magic);
@@ -1193,7 +1210,11 @@ SHM_CHECK_FIELD(mcdshm_welcome, 12, uint32_t, status);
 SHM_CHECK_FIELD(mcdshm_welcome, 16, uint64_t, region_size);
 SHM_CHECK_FIELD(mcdshm_welcome, 24, uint32_t, server_pid);
 SHM_CHECK_FIELD(mcdshm_welcome, 28, uint32_t, nfds);
-SHM_CHECK_FIELD(mcdshm_welcome, 32, uint64_t[4], reserved);
+SHM_CHECK_FIELD(mcdshm_welcome, 32, uint64_t, window_base);
+SHM_CHECK_FIELD(mcdshm_welcome, 40, uint64_t, window_size);
+SHM_CHECK_FIELD(mcdshm_welcome, 48, uint64_t, window_offset);
+SHM_CHECK_FIELD(mcdshm_welcome, 56, uint32_t, window_space);
+SHM_CHECK_FIELD(mcdshm_welcome, 60, uint32_t, window_flags);
 SHM_CHECK_FIELD(mcdshm_welcome, 64, uint8_t[64], server);
 SHM_CHECK_FIELD(mcdshm_welcome, 128, uint8_t[256], reason);
 

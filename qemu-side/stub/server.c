@@ -661,6 +661,20 @@ static int server_new(const struct mcdshm_target *t,
         errmsg(err, len, r, "%s", why);
         goto err_free;
     }
+    if (t->window && !o->no_window) {
+        const struct mcdshm_window *w = t->window;
+
+        r = shm_listener_offer_window(&s->l, w->fd, w->offset, w->base,
+                                      w->size, w->mem_space_id);
+        if (r < 0) {
+            errmsg(err, len, r,
+                   "memory window [0x%llx, +0x%llx) of fd %d: %s (see the "
+                   "log)",
+                   (unsigned long long)w->base, (unsigned long long)w->size,
+                   w->fd, strerror(-r));
+            goto err_free;
+        }
+    }
     *out = s;
     return 0;
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # run_vp.sh - run the MCD conformance suite against mcdshm-vp.
 #
-# Usage: run_vp.sh [--running] [--plain] [--harts N] MCDSHM_VP LIBMCDSHM_SO TEST_PROG_ELF BIN [ARGS]
+# Usage: run_vp.sh [--running] [--plain] [--harts N] [--config STR] MCDSHM_VP LIBMCDSHM_SO TEST_PROG_ELF BIN [ARGS]
 #
 # Starts "mcdshm-vp --halted --name conf-<pid> TEST_PROG_ELF" with its
 # endpoint in a fresh private directory (MCDSHM_RUNTIME_DIR), waits for its
@@ -9,7 +9,8 @@
 # with MCDSHM_LIB, MCDSHM_CONFIG, MCDSHM_TARGET=vp and MCDSHM_TEST_ELF set.
 # --running starts the harts running (no --halted); --plain runs BIN with
 # ARGS only (no --jobs 1: for programs that are not Criterion suites);
-# --harts N gives the vp N harts instead of its default 4.
+# --harts N gives the vp N harts instead of its default 4; --config STR
+# adds STR to MCDSHM_CONFIG (e.g. McdShmWindow=FALSE).
 # The vp is stopped (SIGTERM, then SIGKILL after 5 s) and the directory
 # removed on every exit path.  Exit status: the suite's, or 1 if the vp
 # does not come up (its log is shown).
@@ -18,11 +19,13 @@ set -eu
 halted=--halted
 jobs="--jobs 1"
 harts=
+extra=
 while [ $# -gt 0 ]; do
     case $1 in
         --running) halted= ; shift ;;
         --plain) jobs= ; shift ;;
         --harts) harts="--harts $2" ; shift 2 ;;
+        --config) extra=" $2" ; shift 2 ;;
         *) break ;;
     esac
 done
@@ -83,7 +86,7 @@ done
 
 export MCDSHM_RUNTIME_DIR="$dir"
 export MCDSHM_LIB="$lib"
-export MCDSHM_CONFIG="McdShmEndpoint=\"$sock\""
+export MCDSHM_CONFIG="McdShmEndpoint=\"$sock\"$extra"
 export MCDSHM_TARGET=vp
 export MCDSHM_TEST_ELF="$elf"
 

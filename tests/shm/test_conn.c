@@ -9,11 +9,13 @@
  * Every test runs in its own endpoint directory (MCDSHM_RUNTIME_DIR).
  */
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -176,7 +178,7 @@ Test(conn, connect_map_exchange)
 Test(conn, region_size_wish_is_honoured)
 {
     struct shm_conn c;
-    struct shm_conn_wish wish = { 4, 65536 };
+    struct shm_conn_wish wish = { .nslots = 4, .payload_size = 65536 };
     char path[SHM_PATH_MAX], err[SHM_ERRLEN];
     pid_t pid = spawn_server("wish", echo_server);
 
@@ -451,9 +453,13 @@ Test(conn, version_skew_refused_naming_both_versions)
                               .version = 99,
                               .compat_version = 99 };
 
-    raw_hello("skew", &h, -EPROTONOSUPPORT,
-              "client speaks layout version 99 (compatible down to 99), "
-              "server speaks 1");
+    char want[128];
+
+    snprintf(want, sizeof(want),
+             "client speaks layout version 99 (compatible down to 99), "
+             "server speaks %u",
+             MCDSHM_VERSION);
+    raw_hello("skew", &h, -EPROTONOSUPPORT, want);
 }
 
 Test(conn, compatible_newer_client_accepted)
@@ -526,4 +532,107 @@ Test(conn, silent_client_times_out)
     cr_assert_lt(now_ms() - t0, SHM_HANDSHAKE_TIMEOUT_MS + 1000);
     close(fd);
     shm_listener_close(&l);
+}
+
+/* ------------------------------------------------------------------------
+ * The direct memory window
+ */
+
+#define WIN_SIZE (1u << 20)
+#define WIN_OFFSET 8192u
+#define WIN_BASE 0x80000000ull
+
+/* A sealed memfd of WIN_OFFSET + WIN_SIZE bytes; byte i of the window is
+ * (uint8_t)(i * 7). */
+static int window_file(bool seal)
+{
+    int fd = memfd_create("win", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    uint8_t *m;
+
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(ftruncate(fd, WIN_OFFSET + WIN_SIZE), 0);
+    m = mmap(NULL, WIN_OFFSET + WIN_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+             fd, 0);
+    cr_assert_neq(m, MAP_FAILED);
+    for (uint32_t i = 0; i < WIN_SIZE; i++) {
+        m[WIN_OFFSET + i] = (uint8_t)(i * 7);
+    }
+    munmap(m, WIN_OFFSET + WIN_SIZE);
+    if (seal) {
+        cr_assert_eq(fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW), 0);
+    }
+    return fd;
+}
+
+/* Server process: offers the window, accepts two clients, then waits for
+ * them to hang up. */
+static void window_server(const char *name)
+{
+    struct shm_listener l;
+    struct shm_conn c[2];
+    char err[SHM_ERRLEN];
+    char b;
+    int fd = window_file(true);
+
+    if (shm_listen(name, NULL, &l, err) < 0 ||
+        shm_listener_offer_window(&l, fd, WIN_OFFSET, WIN_BASE, WIN_SIZE, 1) <
+            0 ||
+        shm_accept(&l, &c[0], err) < 0 || shm_accept(&l, &c[1], err) < 0) {
+        fprintf(stderr, "server: %s\n", err);
+        _exit(2);
+    }
+    while (read(c[0].sock, &b, 1) > 0 || read(c[1].sock, &b, 1) > 0) {
+    }
+    shm_conn_close(&c[0]);
+    shm_conn_close(&c[1]);
+    shm_listener_close(&l);
+    _exit(0);
+}
+
+Test(conn, window_mapped_read_only_when_wanted)
+{
+    struct shm_conn with, without;
+    struct shm_conn_wish wish = { .window = true };
+    char path[SHM_PATH_MAX], err[SHM_ERRLEN];
+    pid_t pid = spawn_server("win", window_server);
+    uint32_t i;
+
+    wait_endpoint("win", path);
+    cr_assert_eq(shm_connect(path, &wish, &with, err), 0, "%s", err);
+    cr_assert_not_null(with.window.map, "the window was not mapped");
+    cr_assert_eq(with.window.base, WIN_BASE);
+    cr_assert_eq(with.window.size, WIN_SIZE);
+    cr_assert_eq(with.window.space, 1);
+    for (i = 0; i < WIN_SIZE; i += 4097) {
+        cr_assert_eq(with.window.map[i], (uint8_t)(i * 7), "byte %u", i);
+    }
+    /* Read-only: the descriptor, so the mapping cannot be made writable. */
+    cr_assert_eq(fcntl(with.window.fd, F_GETFL) & O_ACCMODE, O_RDONLY);
+    cr_assert_eq(mprotect(with.window.map_base, with.window.map_len,
+                          PROT_READ | PROT_WRITE),
+                 -1);
+    cr_assert_eq(shm_connect(path, NULL, &without, err), 0, "%s", err);
+    cr_assert_null(without.window.map);
+    cr_assert_eq(without.window.fd, -1);
+    shm_conn_close(&with);
+    shm_conn_close(&without);
+    waitpid(pid, NULL, 0);
+}
+
+Test(conn, unsealed_window_not_offered)
+{
+    struct shm_listener l;
+    char err[SHM_ERRLEN];
+    int fd = window_file(false);
+
+    cr_assert_eq(shm_listen("unsealed", NULL, &l, err), 0, "%s", err);
+    cr_assert_eq(shm_listener_offer_window(&l, fd, WIN_OFFSET, WIN_BASE,
+                                           WIN_SIZE, 1),
+                 -EINVAL);
+    cr_assert_eq(shm_listener_offer_window(&l, fd, WIN_OFFSET, WIN_BASE,
+                                           WIN_SIZE * 2, 1),
+                 -EINVAL, "a window past the file's end was accepted");
+    cr_assert_eq(l.window.size, 0);
+    shm_listener_close(&l);
+    close(fd);
 }

@@ -450,10 +450,13 @@ Test(verr, version_too_old, .timeout = 10)
     struct mcdshm_region_hdr h;
     struct shm_layout lay;
 
+    char want[32];
+
     valid_header(&h, &lay);
     h.version = MCDSHM_COMPAT_VERSION - 1;
     h.compat_version = 0;
-    expect_verr(&h, lay.region_size, SHM_VERR_VERSION, "version 0", NULL);
+    snprintf(want, sizeof(want), "version %u", MCDSHM_COMPAT_VERSION - 1);
+    expect_verr(&h, lay.region_size, SHM_VERR_VERSION, want, NULL);
 }
 
 Test(verr, newer_but_compatible_version_accepted, .timeout = 10)

@@ -367,6 +367,74 @@ Test(stub, requests_run_on_simulator_thread)
     vp_destroy(vp);
 }
 
+/* Read @len bytes of RAM at @addr in one transaction. */
+static mcd_return_et read_ram(mcd_core_st *core, uint64_t addr, uint8_t *buf,
+                              uint32_t len)
+{
+    mcd_tx_st tx = { .addr = { .address = addr, .mem_space_id = 1 },
+                     .access_type = MCD_TX_AT_R,
+                     .data = buf,
+                     .num_bytes = len };
+    mcd_txlist_st l = { &tx, 1, 0 };
+    mcd_return_et r = mcd_execute_txlist_f(core, &l);
+
+    cr_assert(r != MCD_RET_ACT_NONE || tx.num_bytes_ok == len);
+    return r;
+}
+
+/* The direct memory window: with the simulator thread paused (it answers
+ * no request), reads of RAM still complete, from the mapping; with the
+ * window switched off the same read waits for the server and times out. */
+Test(stub, window_reads_need_no_request)
+{
+    struct vp *vp = platform();
+    struct mcdshm_target sim = *vp_target(vp);
+    struct sim_loop l = { 0 };
+    mcd_server_st *srv;
+    mcd_core_st *core;
+    mcd_error_info_st e;
+    static uint8_t buf[1 << 20];
+    uint64_t ram, size;
+    uint8_t *mem = vp_ram(vp, &ram, &size);
+    pthread_t t;
+
+    sim.exec = MCDSHM_EXEC_SIM_THREAD;
+    l.s = serve(&sim, "hybrid");
+    cr_assert_eq(pthread_create(&t, NULL, sim_thread, &l), 0);
+    open_core(&srv, &core, 0);
+    CHECK(NULL, mcd_set_server_config_f(srv, "McdShmTimeoutMs=300"));
+    l.stop = 1; /* the simulator pauses: no request is answered now */
+    pthread_join(t, NULL);
+    for (uint32_t i = 0; i < sizeof(buf); i++) {
+        mem[1024 + i] = (uint8_t)(i * 13 + 1);
+    }
+    memset(buf, 0, sizeof(buf));
+    CHECK(core, read_ram(core, ram + 1024, buf, sizeof(buf)));
+    cr_assert_eq(memcmp(buf, mem + 1024, sizeof(buf)), 0);
+    /* A read that leaves the window (past the end of RAM) needs the
+     * server, as does every read once the window is off. */
+    cr_assert_neq(read_ram(core, ram + size - 8, buf, 16), MCD_RET_ACT_NONE);
+    mcd_qry_error_info_f(core, &e);
+    cr_assert_eq(e.error_code, MCD_ERR_TIMED_OUT, "%s", e.error_str);
+    mcd_close_core_f(core);
+    mcd_close_server_f(srv);
+
+    l.stop = 0;
+    cr_assert_eq(pthread_create(&t, NULL, sim_thread, &l), 0);
+    open_core(&srv, &core, 0);
+    CHECK(NULL, mcd_set_server_config_f(srv, "McdShmWindow=FALSE "
+                                             "McdShmTimeoutMs=300"));
+    l.stop = 1;
+    pthread_join(t, NULL);
+    cr_assert_neq(read_ram(core, ram + 1024, buf, 64), MCD_RET_ACT_NONE);
+    mcd_qry_error_info_f(core, &e);
+    cr_assert_eq(e.error_code, MCD_ERR_TIMED_OUT, "%s", e.error_str);
+    mcd_close_core_f(core);
+    mcd_close_server_f(srv);
+    mcdshm_server_stop(l.s);
+    vp_destroy(vp);
+}
+
 Test(stub, second_server_of_same_name_refused)
 {
     struct vp *vp = platform();
