@@ -501,8 +501,8 @@ static int handshake(struct mcdc_call *x, struct mcdc_conn *c,
                          rm->url, zmq_strerror(-r));
     }
     r = wait_msg(rm, deadline, true, &why);
-    if (r == -ETIMEDOUT) {
-        return mcdc_fail(x, -ETIMEDOUT,
+    if (r == -ETIMEDOUT) { /* a lost network, not a slow server */
+        return mcdc_fail(x, -ECONNREFUSED,
                          "no answer from relay %s within %d ms (is "
                          "mcdshm-relay running there and reachable?)",
                          rm->url, t);
@@ -683,7 +683,14 @@ void mcdc_remote_close(struct mcdc_conn *c)
     if (!rm || !rm->ctx) {
         return;
     }
-    /* Best effort: the relay also notices the disconnect. */
+    /* Best effort: the relay also notices the disconnect.  Only a
+     * connection closed by the tool waits (ZMQ_LINGER) for the BYE to
+     * leave; a lost one must fail now, not 200 ms later. */
+    if (c->down_err != -ENOTCONN) {
+        int zero = 0;
+
+        zmq_setsockopt(rm->sock, ZMQ_LINGER, &zero, sizeof(zero));
+    }
     zmq_send(rm->sock, &h, sizeof(h), ZMQ_DONTWAIT);
     remote_close_sockets(rm);
 }
