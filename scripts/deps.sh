@@ -11,6 +11,8 @@ pkgs=(
     liburing-dev                    # the server stub's I/O thread
     spin                            # model-checks the doorbell protocol
     gcc-riscv64-unknown-elf         # builds the platform's demo programs
+    libzmq3-dev                     # remote endpoints and mcdshm-relay
+    iproute2                        # the relay's network-namespace test
 )
 
 missing=()
