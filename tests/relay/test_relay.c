@@ -6,7 +6,8 @@
  * middle of a call; a debugger killed in the middle of a call (the relay
  * releases its server connection); a relay that stops answering (SIGSTOP:
  * the heartbeat bound); the server gone under the relay; no relay at all;
- * CURVE with admitted and refused keys; bad configuration named.
+ * CURVE with admitted and refused keys; bad configuration named; a
+ * hostile debugger's raw messages refused with a reason, others served.
  */
 #include <criterion/criterion.h>
 #include <arpa/inet.h>
@@ -21,8 +22,10 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <zmq.h>
 
 #include "cosim/vp/platform.h"
+#include "host-side/lib/remote.h"
 #include "mcd/mcd_api.h"
 #include "mcdshm/server.h"
 
@@ -632,6 +635,107 @@ Test(relay, curve_admits_listed_keys_only)
     snprintf(c, sizeof(c), "%s", cfg(NULL));
     open_fails(c, "relay");
     cr_assert_eq(mcdshm_server_clients(s), 0);
+    mcdshm_server_stop(s);
+    vp_destroy(vp);
+}
+
+/* ------------------------------------------------------------------------
+ * A hostile debugger speaking raw ZeroMQ to the relay
+ */
+
+/* Receive one message: its header and its second frame as text. */
+static struct mcdshm_relay_hdr recv_msg(void *sock, char *text, size_t size)
+{
+    zmq_pollitem_t it = { sock, 0, ZMQ_POLLIN, 0 };
+    struct mcdshm_relay_hdr h = { 0 };
+    int more = 0, n;
+    size_t len = sizeof(more);
+
+    cr_assert_eq(zmq_poll(&it, 1, 3000), 1, "no answer from the relay");
+    cr_assert_eq(zmq_recv(sock, &h, sizeof(h), 0), (int)sizeof(h));
+    text[0] = '\0';
+    zmq_getsockopt(sock, ZMQ_RCVMORE, &more, &len);
+    if (more) {
+        n = zmq_recv(sock, text, size - 1, 0);
+        text[n < 0 ? 0 : n > (int)size - 1 ? (int)size - 1 : n] = '\0';
+    }
+    return h;
+}
+
+static void expect_down(void *sock, const char *what)
+{
+    char text[512];
+    struct mcdshm_relay_hdr h = recv_msg(sock, text, sizeof(text));
+
+    cr_assert_eq(h.type, MCDSHM_RELAY_DOWN, "type %u: %s", h.type, text);
+    cr_assert_not_null(strstr(text, what), "'%s' not in '%s'", what, text);
+}
+
+static void send_hdr(void *sock, struct mcdshm_relay_hdr h, const void *a,
+                     int alen, const void *b, int blen)
+{
+    cr_assert_geq(zmq_send(sock, &h, sizeof(h), a ? ZMQ_SNDMORE : 0), 0);
+    if (a) {
+        cr_assert_geq(zmq_send(sock, a, (size_t)alen, b ? ZMQ_SNDMORE : 0), 0);
+    }
+    if (b) {
+        cr_assert_geq(zmq_send(sock, b, (size_t)blen, 0), 0);
+    }
+}
+
+Test(relay, hostile_messages_are_refused_by_name)
+{
+    struct vp *vp = platform();
+    struct mcdshm_server *s = serve(vp);
+    struct mcdshm_relay_hdr h;
+    void *ctx = zmq_ctx_new(), *d = zmq_socket(ctx, ZMQ_DEALER);
+    uint8_t junk[64] = { 0 };
+    char text[512];
+    int zero = 0;
+
+    start_relay(NULL);
+    zmq_setsockopt(d, ZMQ_LINGER, &zero, sizeof(zero));
+    cr_assert_eq(zmq_connect(d, url), 0);
+
+    cr_assert_eq(zmq_send(d, "abc", 3, 0), 3);
+    expect_down(d, "not an mcdshm relay header");
+    h = mcdshm_relay_hdr_make(MCDSHM_RELAY_HELLO);
+    h.version = 9;
+    send_hdr(d, h, NULL, 0, NULL, 0);
+    expect_down(d, "version 9");
+    h = mcdshm_relay_hdr_make(MCDSHM_RELAY_REQ);
+    send_hdr(d, h, junk, 16, junk, 0);
+    expect_down(d, "no session");
+    h = mcdshm_relay_hdr_make(77);
+    send_hdr(d, h, NULL, 0, NULL, 0);
+    expect_down(d, "unknown message type 77");
+    h = mcdshm_relay_hdr_make(MCDSHM_RELAY_HELLO);
+    send_hdr(d, h, "other", 5, NULL, 0);
+    expect_down(d, "serves server 'relay', not 'other'");
+
+    /* A session, then a request record of a wrong size: DOWN, released. */
+    send_hdr(d, h, "", 0, NULL, 0);
+    h = recv_msg(d, text, sizeof(text));
+    cr_assert_eq(h.type, MCDSHM_RELAY_WELCOME, "%s", text);
+    cr_assert_str_eq(text, "relay");
+    cr_assert_gt(h.nslots, 0);
+    cr_assert_eq(mcdshm_server_clients(s), 1);
+    h = mcdshm_relay_hdr_make(MCDSHM_RELAY_REQ);
+    send_hdr(d, h, junk, 5, junk, 0);
+    expect_down(d, "malformed request: record frame of 5 bytes");
+    cr_assert_eq(wait_clients(s, 0, 2000), 0);
+
+    /* A well-behaved debugger is served meanwhile. */
+    {
+        mcd_server_st *srv;
+        mcd_core_st *core;
+
+        open_core(cfg(NULL), &srv, &core, 0);
+        cr_assert(round_trip(core, RAM, 4096, 5));
+        CHECK(NULL, mcd_close_server_f(srv));
+    }
+    zmq_close(d);
+    zmq_ctx_term(ctx);
     mcdshm_server_stop(s);
     vp_destroy(vp);
 }
