@@ -3,16 +3,16 @@
  * over ZeroMQ, carrying the same fixed-layout records (see
  * host-side/lib/remote.h for the messages and sessions).
  *
- * Threads.  The main thread owns the ROUTER socket that debuggers connect
- * to, its socket monitor (connects and disconnects), the ZAP handler when
- * client keys are checked, and a signalfd.  Each debugger session has a
- * thread of its own that holds one connection to the local server through
- * the library's internal client code (host-side/lib/client.h), exactly
- * like a local debugger; main and session talk over an inproc PAIR socket
- * pair, moving message frames without copying them.  A session thread
- * writes a request straight into its connection's request slot and sends
- * the response from the response slot, so each record and payload is
- * copied once per hop.
+ * One thread.  It owns the ROUTER socket that debuggers connect to, its
+ * socket monitor (connects and disconnects), the ZAP handler when client
+ * keys are checked, a signalfd, and every session's connection to the
+ * local server, made through the library's internal client code
+ * (host-side/lib/client.h) exactly like a local debugger.  A request is
+ * received straight into its server slot and a response sent from its
+ * slot, so each record and payload is copied once per hop; the servers'
+ * response doorbells and sockets sit in the same poll set as the
+ * debuggers' socket, with the doorbell rule of include/mcdshm/wire.h
+ * (spin for the policy's time after progress, then arm and sleep).
  *
  * A session ends on BYE, on the debugger's TCP disconnect or heartbeat
  * time-out (monitor event for its socket), when the server goes away
@@ -25,7 +25,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,13 +32,13 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <zmq.h>
 
 #include "host-side/lib/client.h"
 #include "host-side/lib/remote.h"
 
-#define RELAY_STOP 100 /* main -> session: end (inproc only) */
 #define RELAY_MAX_SESSIONS 64
 #define RELAY_WAIT_SLICE_MS 50
 
@@ -56,17 +55,24 @@ struct relay_opts {
     bool verbose;
 };
 
+/* A session's requests in flight, oldest first. */
+struct inflight {
+    uint32_t seq[MCDSHM_MAX_SLOTS]; /* the debugger's seq */
+    uint16_t fn[MCDSHM_MAX_SLOTS];
+    uint32_t head, n;
+};
+
 struct session {
     bool used;
+    bool armed;      /* need_wakeup set on its response ring */
     uint8_t id[256]; /* ZeroMQ routing id */
     size_t id_len;
     int fd;          /* the debugger's TCP socket in the relay (SRCFD) */
     unsigned serial; /* for logs */
     char peer[64];
-    void *pair;  /* main's end */
-    void *tpair; /* the session thread's end */
-    pthread_t thread;
-    struct mcdc_conn *conn;
+    struct mcdc_conn *conn; /* the server connection, entered in x */
+    struct mcdc_call x;
+    struct inflight f;
 };
 
 struct relay {
@@ -75,6 +81,7 @@ struct relay {
     void *ctx, *router, *mon, *zap;
     int sigfd;
     unsigned serial;
+    uint64_t spin_ns; /* hybrid: poll this long after progress */
     struct session s[RELAY_MAX_SESSIONS];
     uint8_t (*allowed)[32]; /* client public keys (--clients) */
     int nallowed;
@@ -94,7 +101,7 @@ static void say(const char *fmt, ...)
 }
 
 /* ------------------------------------------------------------------------
- * Session threads
+ * Messages
  */
 
 /* Send a header (and an optional text frame) on @sock. */
@@ -108,14 +115,6 @@ static int send_hdr(void *sock, const struct mcdshm_relay_hdr *h,
         return -zmq_errno();
     }
     return 0;
-}
-
-static void send_down(void *sock, int err, const char *msg)
-{
-    struct mcdshm_relay_hdr h = mcdshm_relay_hdr_make(MCDSHM_RELAY_DOWN);
-
-    h.err = err;
-    send_hdr(sock, &h, msg);
 }
 
 static void drop_rest(void *sock)
@@ -139,164 +138,44 @@ static bool more(void *sock)
     return zmq_getsockopt(sock, ZMQ_RCVMORE, &m, &len) == 0 && m;
 }
 
-/* A session's requests in flight, oldest first. */
-struct inflight {
-    uint32_t seq[MCDSHM_MAX_SLOTS]; /* the debugger's seq */
-    uint16_t fn[MCDSHM_MAX_SLOTS];
-    uint32_t head, n;
-};
-
-/*
- * Take one REQ (header already read into @h) from the pair and put it into
- * the server's request ring.  Returns 0, or -errno with the reason in
- * @why (the session then answers DOWN).
- */
-static int forward_req(struct mcdc_call *x, void *pair,
-                       const struct mcdshm_relay_hdr *h, struct inflight *f,
-                       char *why, size_t whylen)
+/* Start a message to a routing id on the ROUTER. */
+static int route(struct relay *rl, const uint8_t *id, size_t len)
 {
-    struct mcdc_conn *c = x->conn;
-    struct mcdshm_req rec, *q;
-    uint8_t *pl;
-    uint32_t seq;
-    int n, p, r;
-
-    n = more(pair) ? zmq_recv(pair, &rec, sizeof(rec), 0) : -1;
-    if (n < (int)sizeof(rec.hdr) || n > (int)sizeof(rec) ||
-        (uint32_t)n != shm_req_len(rec.hdr.fn) || !more(pair)) {
-        snprintf(why, whylen,
-                 "malformed request: record frame of %d bytes (fn %u)", n,
-                 n >= (int)sizeof(rec.hdr) ? rec.hdr.fn : 0);
-        return -EPROTO;
-    }
-    r = mcdc_req_begin(x, rec.hdr.fn, &q, &pl);
-    if (r < 0) {
-        snprintf(why, whylen, "%s", x->res.error_str);
-        return r;
-    }
-    seq = q->hdr.seq;
-    memcpy(q, &rec, (size_t)n);
-    q->hdr.seq = seq;
-    p = zmq_recv(pair, pl, c->payload_size, 0);
-    if (p < 0 || (uint32_t)p > c->payload_size ||
-        (uint32_t)p != rec.hdr.payload_len || more(pair)) {
-        snprintf(why, whylen,
-                 "malformed request: payload frame of %d bytes where "
-                 "payload_len is %u (at most %u)",
-                 p, rec.hdr.payload_len, c->payload_size);
-        return -EPROTO;
-    }
-    mcdc_req_send(x, (uint32_t)p);
-    f->seq[(f->head + f->n) % MCDSHM_MAX_SLOTS] = h->seq;
-    f->fn[(f->head + f->n) % MCDSHM_MAX_SLOTS] = rec.hdr.fn;
-    f->n++;
-    return 0;
+    return zmq_send(rl->router, id, len, ZMQ_SNDMORE) < 0 ? -zmq_errno() : 0;
 }
 
-/* Wait for the oldest response and send it; 0, 1 (not yet) or -errno. */
-static int answer(struct mcdc_call *x, void *pair, struct inflight *f)
+/* DOWN to a debugger, with the reason. */
+static void send_down(struct relay *rl, const uint8_t *id, size_t len,
+                      int err, const char *msg)
 {
-    struct mcdshm_relay_hdr h = mcdshm_relay_hdr_make(MCDSHM_RELAY_RESP);
-    struct mcdshm_resp resp;
-    const uint8_t *pl = NULL;
-    uint32_t len;
-    int r;
+    struct mcdshm_relay_hdr h = mcdshm_relay_hdr_make(MCDSHM_RELAY_DOWN);
 
-    r = mcdc_resp_wait(x, f->fn[f->head], &resp, &pl);
-    if (r == -ETIMEDOUT && x->conn->up) {
-        return 1;
-    }
-    if (r < 0) {
-        return r;
-    }
-    h.seq = f->seq[f->head];
-    resp.hdr.seq = h.seq;
-    len = shm_resp_len(resp.hdr.fn, resp.hdr.ret);
-    if (zmq_send(pair, &h, sizeof(h), ZMQ_SNDMORE) < 0 ||
-        zmq_send(pair, &resp, len, ZMQ_SNDMORE) < 0 ||
-        zmq_send(pair, pl, resp.hdr.payload_len, 0) < 0) {
-        mcdc_resp_done(x);
-        return -EPIPE;
-    }
-    mcdc_resp_done(x);
-    f->head = (f->head + 1) % MCDSHM_MAX_SLOTS;
-    f->n--;
-    return 0;
-}
-
-/* Read messages from main while there is room; 1 on STOP. */
-static int take_requests(struct mcdc_call *x, void *pair, struct inflight *f,
-                         bool dead, char *why, size_t whylen)
-{
-    zmq_pollitem_t it = { pair, 0, ZMQ_POLLIN, 0 };
-    struct mcdshm_relay_hdr h;
-    int r;
-
-    for (;;) {
-        if (!dead && f->n >= x->conn->nslots) {
-            return 0;
-        }
-        if (zmq_poll(&it, 1, f->n && !dead ? 0 : -1) <= 0) {
-            return 0;
-        }
-        if (zmq_recv(pair, &h, sizeof(h), 0) != (int)sizeof(h)) {
-            drop_rest(pair);
-            continue;
-        }
-        if (h.type == RELAY_STOP) {
-            return 1;
-        }
-        if (dead) {
-            drop_rest(pair);
-            continue;
-        }
-        r = forward_req(x, pair, &h, f, why, whylen);
-        if (r < 0) {
-            drop_rest(pair);
-            return r;
-        }
+    h.err = err;
+    if (route(rl, id, len) == 0) {
+        send_hdr(rl->router, &h, msg);
     }
 }
 
-static void *session_main(void *arg)
-{
-    struct session *s = arg;
-    struct inflight f = { 0 };
-    struct mcdc_call x;
-    char why[MCDC_ERRLEN] = "";
-    bool dead = false;
-    int r;
+static void refuse(struct relay *rl, const uint8_t *id, size_t len, int err,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-    mcdc_call_init(&x, "relay");
-    r = mcdc_enter_conn(&x, s->conn);
-    if (r < 0) {
-        snprintf(why, sizeof(why), "%s", x.res.error_str);
+static void refuse(struct relay *rl, const uint8_t *id, size_t len, int err,
+                   const char *fmt, ...)
+{
+    char msg[MCDC_ERRLEN];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    send_down(rl, id, len, err, msg);
+    if (rl->o.verbose) {
+        say("refused a debugger: %s", msg);
     }
-    dead = r < 0;
-    for (;;) {
-        r = take_requests(&x, s->tpair, &f, dead, why, sizeof(why));
-        if (r == 1) {
-            break;
-        }
-        if (r == 0 && !dead && f.n) {
-            r = answer(&x, s->tpair, &f);
-            if (r < 0) {
-                snprintf(why, sizeof(why), "%s", x.res.error_str);
-            }
-        }
-        if (r < 0 && !dead) {
-            /* The debugger hears why; main then ends the session. */
-            send_down(s->tpair, r, why);
-            dead = true;
-        }
-    }
-    mcdc_conn_down(s->conn, -ENOTCONN, "relay session ended");
-    mcdc_exit_conn(&x);
-    return NULL;
 }
 
 /* ------------------------------------------------------------------------
- * Sessions, from the main thread
+ * Sessions: one server connection per debugger, all on this thread
  */
 
 static struct session *find_session(struct relay *rl, const uint8_t *id,
@@ -313,81 +192,167 @@ static struct session *find_session(struct relay *rl, const uint8_t *id,
     return NULL;
 }
 
-static void end_session(struct relay *rl, struct session *s, const char *why)
+/* Close the session's server connection (releasing the debugger's cores
+ * and triggers in the server) and forget it. */
+static void end_session(struct session *s, const char *why)
 {
-    struct mcdshm_relay_hdr h = mcdshm_relay_hdr_make(RELAY_STOP);
-
-    (void)rl;
-    send_hdr(s->pair, &h, NULL);
-    pthread_join(s->thread, NULL);
+    mcdc_conn_down(s->conn, -ENOTCONN, "relay session ended");
+    mcdc_exit_conn(&s->x);
     mcdc_conn_put(s->conn);
-    zmq_close(s->pair);
-    zmq_close(s->tpair);
     say("session %u (%s) ended: %s; its server connection is released",
         s->serial, s->peer, why);
     memset(s, 0, sizeof(*s));
 }
 
-/* Reply to a routing id on the ROUTER. */
-static int route(struct relay *rl, const uint8_t *id, size_t len)
+/* Tell the debugger why, then end the session. */
+static void fail_session(struct relay *rl, struct session *s, int err,
+                         const char *why)
 {
-    return zmq_send(rl->router, id, len, ZMQ_SNDMORE) < 0 ? -zmq_errno() : 0;
+    send_down(rl, s->id, s->id_len, err, why);
+    end_session(s, why);
 }
 
-static void refuse(struct relay *rl, const uint8_t *id, size_t len, int err,
-                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static void refuse(struct relay *rl, const uint8_t *id, size_t len, int err,
-                   const char *fmt, ...)
+/*
+ * Take one REQ (header @h read, record and payload frames waiting) into the
+ * server's request ring.  Returns 0, or -errno with the reason in @why.
+ */
+static int forward_req(struct relay *rl, struct session *s,
+                       const struct mcdshm_relay_hdr *h, char *why,
+                       size_t whylen)
 {
-    char msg[MCDC_ERRLEN];
-    va_list ap;
+    struct mcdc_conn *c = s->conn;
+    struct inflight *f = &s->f;
+    struct mcdshm_req rec, *q;
+    uint8_t *pl;
+    uint32_t seq;
+    int n, p, r;
 
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    if (route(rl, id, len) == 0) {
-        send_down(rl->router, err, msg);
+    n = more(rl->router) ? zmq_recv(rl->router, &rec, sizeof(rec), 0) : -1;
+    if (n < (int)sizeof(rec.hdr) || n > (int)sizeof(rec) ||
+        (uint32_t)n != shm_req_len(rec.hdr.fn) || !more(rl->router)) {
+        snprintf(why, whylen,
+                 "malformed request: record frame of %d bytes (fn %u)", n,
+                 n >= (int)sizeof(rec.hdr) ? rec.hdr.fn : 0);
+        return -EPROTO;
     }
-    if (rl->o.verbose) {
-        say("refused a debugger: %s", msg);
+    if (f->n >= c->nslots) {
+        snprintf(why, whylen,
+                 "malformed request: more than the %u requests in flight "
+                 "that the server's slots allow",
+                 c->nslots);
+        return -EPROTO;
+    }
+    r = mcdc_req_begin(&s->x, rec.hdr.fn, &q, &pl);
+    if (r < 0) {
+        snprintf(why, whylen, "%s", s->x.res.error_str);
+        return r;
+    }
+    seq = q->hdr.seq;
+    memcpy(q, &rec, (size_t)n);
+    q->hdr.seq = seq;
+    /* Straight into the slot's payload area: one copy. */
+    p = zmq_recv(rl->router, pl, c->payload_size, 0);
+    if (p < 0 || (uint32_t)p > c->payload_size ||
+        (uint32_t)p != rec.hdr.payload_len || more(rl->router)) {
+        snprintf(why, whylen,
+                 "malformed request: payload frame of %d bytes where "
+                 "payload_len is %u (at most %u)",
+                 p, rec.hdr.payload_len, c->payload_size);
+        return -EPROTO;
+    }
+    mcdc_req_send(&s->x, (uint32_t)p);
+    f->seq[(f->head + f->n) % MCDSHM_MAX_SLOTS] = h->seq;
+    f->fn[(f->head + f->n) % MCDSHM_MAX_SLOTS] = rec.hdr.fn;
+    f->n++;
+    return 0;
+}
+
+/* Send the oldest response (ready in the ring) to the debugger. */
+static int answer(struct relay *rl, struct session *s)
+{
+    struct mcdshm_relay_hdr h = mcdshm_relay_hdr_make(MCDSHM_RELAY_RESP);
+    struct inflight *f = &s->f;
+    struct mcdshm_resp resp;
+    const uint8_t *pl = NULL;
+    uint32_t len;
+    int r;
+
+    r = mcdc_resp_wait(&s->x, f->fn[f->head], &resp, &pl);
+    if (r < 0) {
+        return r;
+    }
+    h.seq = f->seq[f->head];
+    resp.hdr.seq = h.seq;
+    len = shm_resp_len(resp.hdr.fn, resp.hdr.ret);
+    r = route(rl, s->id, s->id_len);
+    if (r == 0 && (zmq_send(rl->router, &h, sizeof(h), ZMQ_SNDMORE) < 0 ||
+                   zmq_send(rl->router, &resp, len, ZMQ_SNDMORE) < 0 ||
+                   zmq_send(rl->router, pl, resp.hdr.payload_len, 0) < 0)) {
+        r = -zmq_errno();
+    }
+    mcdc_resp_done(&s->x);
+    f->head = (f->head + 1) % MCDSHM_MAX_SLOTS;
+    f->n--;
+    return r == 0 ? 0 : -EHOSTUNREACH;
+}
+
+/* Answer every response that is ready; returns how many. */
+static int serve_responses(struct relay *rl, struct session *s)
+{
+    int n = 0, r;
+
+    while (s->used && s->f.n && shm_ring_avail(&s->conn->resp) > 0) {
+        r = answer(rl, s);
+        if (r == -EHOSTUNREACH) {
+            end_session(s, "the debugger is gone");
+        } else if (r < 0) {
+            fail_session(rl, s, r, s->x.res.error_str);
+        }
+        n++;
+    }
+    return n;
+}
+
+/* The server connection's socket is readable: the server hung up. */
+static void server_hup(struct relay *rl, struct session *s)
+{
+    char why[MCDC_ERRLEN];
+
+    serve_responses(rl, s); /* what it answered before it went */
+    if (s->used && shm_conn_peer_gone(&s->conn->shm) == 1) {
+        snprintf(why, sizeof(why), "server '%s' (pid %d) is gone",
+                 s->conn->name, (int)s->conn->pid);
+        fail_session(rl, s, -EPIPE, why);
     }
 }
 
 static int monitor_events(struct relay *rl);
 
-/* Open the server connection and thread of a new session. */
+/* Open the server connection of a new session. */
 static int start_session(struct relay *rl, struct session *s, char *why,
                          size_t whylen)
 {
     struct mcdc_config cfg;
-    struct mcdc_call x;
-    char url[64];
     int r;
 
     mcdc_config_defaults(&cfg);
     cfg.policy = rl->o.policy;
     cfg.timeout_ms = RELAY_WAIT_SLICE_MS;
-    mcdc_call_init(&x, "relay");
-    r = mcdc_conn_open(&x, rl->path, &cfg, &s->conn);
+    mcdc_call_init(&s->x, "relay");
+    r = mcdc_conn_open(&s->x, rl->path, &cfg, &s->conn);
     if (r < 0) {
-        snprintf(why, whylen, "%s", x.res.error_str);
+        snprintf(why, whylen, "%s", s->x.res.error_str);
         return r;
     }
-    snprintf(url, sizeof(url), "inproc://relay-session-%u", s->serial);
-    s->pair = zmq_socket(rl->ctx, ZMQ_PAIR);
-    s->tpair = zmq_socket(rl->ctx, ZMQ_PAIR);
-    if (!s->pair || !s->tpair || zmq_bind(s->pair, url) != 0 ||
-        zmq_connect(s->tpair, url) != 0 ||
-        pthread_create(&s->thread, NULL, session_main, s) != 0) {
-        snprintf(why, whylen, "relay: cannot start a session: %s",
-                 zmq_strerror(zmq_errno()));
-        zmq_close(s->pair);
-        zmq_close(s->tpair);
+    /* The session's call stays entered: this thread is the connection's
+     * only user. */
+    r = mcdc_enter_conn(&s->x, s->conn);
+    if (r < 0) {
+        snprintf(why, whylen, "%s", s->x.res.error_str);
+        mcdc_exit_conn(&s->x);
         mcdc_conn_put(s->conn);
-        return -ENOMEM;
     }
-    return 0;
+    return r;
 }
 
 static void hello(struct relay *rl, const uint8_t *id, size_t len, int fd,
@@ -431,7 +396,7 @@ static void hello(struct relay *rl, const uint8_t *id, size_t len, int fd,
     if (want[0] && strcmp(want, s->conn->name) != 0) {
         snprintf(why, sizeof(why), "this relay serves server '%s', not '%s'",
                  s->conn->name, want);
-        end_session(rl, s, "the debugger asked for another server");
+        end_session(s, "the debugger asked for another server");
         return refuse(rl, id, len, -ECONNREFUSED, "%s", why);
     }
     w.nslots = s->conn->nslots;
@@ -444,28 +409,38 @@ static void hello(struct relay *rl, const uint8_t *id, size_t len, int fd,
         s->conn->name);
 }
 
-/* Move the rest of a message from @from to @to, frame by frame. */
-static int move_frames(void *from, void *to, zmq_msg_t *first)
+/* The routing id and header frames of the next message; 0 or -1. */
+static int recv_head(struct relay *rl, uint8_t *id, size_t *idlen,
+                     struct mcdshm_relay_hdr *h, int *fd, char *peer,
+                     size_t peerlen, bool *hdr_ok)
 {
+    const char *addr;
     zmq_msg_t m;
-    int r = 0, mo;
+    int n;
 
-    mo = more(from);
-    if (zmq_msg_send(first, to, mo ? ZMQ_SNDMORE : 0) < 0) {
-        r = -zmq_errno();
+    zmq_msg_init(&m);
+    if (zmq_msg_recv(&m, rl->router, ZMQ_DONTWAIT) < 0) {
+        zmq_msg_close(&m);
+        return -1;
     }
-    while (mo) {
-        zmq_msg_init(&m);
-        zmq_msg_recv(&m, from, 0);
-        mo = more(from);
-        if (r == 0 && zmq_msg_send(&m, to, mo ? ZMQ_SNDMORE : 0) < 0) {
-            r = -zmq_errno();
-        }
-        if (r < 0) {
-            zmq_msg_close(&m);
-        }
+    n = (int)zmq_msg_size(&m);
+    *idlen = n > 255 ? 255 : (size_t)n;
+    memcpy(id, zmq_msg_data(&m), *idlen);
+    zmq_msg_close(&m);
+    zmq_msg_init(&m);
+    if (!more(rl->router) || zmq_msg_recv(&m, rl->router, 0) < 0) {
+        zmq_msg_close(&m);
+        return -1;
     }
-    return r;
+    *fd = zmq_msg_get(&m, ZMQ_SRCFD);
+    addr = zmq_msg_gets(&m, "Peer-Address");
+    snprintf(peer, peerlen, "%s", addr ? addr : "?");
+    *hdr_ok = zmq_msg_size(&m) == sizeof(*h);
+    if (*hdr_ok) {
+        memcpy(h, zmq_msg_data(&m), sizeof(*h));
+    }
+    zmq_msg_close(&m);
+    return 0;
 }
 
 /* One message from a debugger. */
@@ -473,99 +448,53 @@ static void from_debugger(struct relay *rl)
 {
     struct mcdshm_relay_hdr h;
     uint8_t id[256];
-    char peer[64] = "?";
-    const char *addr;
+    char peer[64] = "?", why[MCDC_ERRLEN];
     struct session *s;
-    zmq_msg_t m;
-    int n, fd;
+    size_t n;
+    bool ok;
+    int fd, r;
 
-    zmq_msg_init(&m);
-    if (zmq_msg_recv(&m, rl->router, ZMQ_DONTWAIT) < 0) {
-        zmq_msg_close(&m);
+    if (recv_head(rl, id, &n, &h, &fd, peer, sizeof(peer), &ok) < 0) {
         return;
     }
-    n = (int)zmq_msg_size(&m);
-    memcpy(id, zmq_msg_data(&m), (size_t)n);
-    zmq_msg_close(&m);
-    zmq_msg_init(&m);
-    if (!more(rl->router) || zmq_msg_recv(&m, rl->router, 0) < 0) {
-        zmq_msg_close(&m);
-        return;
-    }
-    fd = zmq_msg_get(&m, ZMQ_SRCFD);
-    addr = zmq_msg_gets(&m, "Peer-Address");
-    snprintf(peer, sizeof(peer), "%s", addr ? addr : "?");
-    if (zmq_msg_size(&m) != sizeof(h)) {
-        zmq_msg_close(&m);
+    if (!ok) {
         drop_rest(rl->router);
-        return refuse(rl, id, (size_t)n, -EPROTO,
+        return refuse(rl, id, n, -EPROTO,
                       "a message that is not an mcdshm relay header");
     }
-    memcpy(&h, zmq_msg_data(&m), sizeof(h));
     if (h.magic != MCDSHM_RELAY_MAGIC || h.version != MCDSHM_RELAY_VERSION) {
-        zmq_msg_close(&m);
         drop_rest(rl->router);
-        return refuse(rl, id, (size_t)n, -EPROTO,
+        return refuse(rl, id, n, -EPROTO,
                       "relay protocol magic 0x%x version %u; this relay "
                       "speaks version %u",
                       h.magic, h.version, MCDSHM_RELAY_VERSION);
     }
-    s = find_session(rl, id, (size_t)n);
+    s = find_session(rl, id, n);
     switch (h.type) {
     case MCDSHM_RELAY_HELLO:
-        zmq_msg_close(&m);
-        return hello(rl, id, (size_t)n, fd, peer);
+        return hello(rl, id, n, fd, peer);
     case MCDSHM_RELAY_REQ:
-        if (s) {
-            move_frames(rl->router, s->pair, &m);
-            return;
+        if (!s) {
+            drop_rest(rl->router);
+            return refuse(rl, id, n, -EPIPE,
+                          "no session for this connection (the relay "
+                          "restarted or ended it): open the server again");
         }
-        zmq_msg_close(&m);
-        drop_rest(rl->router);
-        return refuse(rl, id, (size_t)n, -EPIPE,
-                      "no session for this connection (the relay restarted "
-                      "or ended it): open the server again");
+        r = forward_req(rl, s, &h, why, sizeof(why));
+        if (r < 0) {
+            drop_rest(rl->router);
+            fail_session(rl, s, r, why);
+        }
+        return;
     case MCDSHM_RELAY_BYE:
-        zmq_msg_close(&m);
         drop_rest(rl->router);
         if (s) {
-            end_session(rl, s, "the debugger closed it");
+            end_session(s, "the debugger closed it");
         }
         return;
     default:
-        zmq_msg_close(&m);
         drop_rest(rl->router);
-        return refuse(rl, id, (size_t)n, -EPROTO, "unknown message type %u",
-                      h.type);
-    }
-}
-
-/* One message from a session thread: to its debugger. */
-static void from_session(struct relay *rl, struct session *s)
-{
-    struct mcdshm_relay_hdr h = { 0 };
-    zmq_msg_t m;
-    int r;
-
-    zmq_msg_init(&m);
-    if (zmq_msg_recv(&m, s->pair, 0) < 0) {
-        zmq_msg_close(&m);
-        return;
-    }
-    if (zmq_msg_size(&m) == sizeof(h)) {
-        memcpy(&h, zmq_msg_data(&m), sizeof(h));
-    }
-    r = route(rl, s->id, s->id_len);
-    if (r == 0) {
-        r = move_frames(s->pair, rl->router, &m);
-    } else {
-        zmq_msg_close(&m);
-        drop_rest(s->pair);
-    }
-    if (r < 0) {
-        end_session(rl, s, "the debugger is gone");
-    } else if (h.type == MCDSHM_RELAY_DOWN) {
-        end_session(rl, s, "the server connection failed");
+        return refuse(rl, id, n, -EPROTO, "unknown message type %u", h.type);
     }
 }
 
@@ -584,7 +513,7 @@ static int monitor_events(struct relay *rl)
         n++;
         for (i = 0; i < RELAY_MAX_SESSIONS; i++) {
             if (rl->s[i].used && rl->s[i].fd == (int)fd) {
-                end_session(rl, &rl->s[i],
+                end_session(&rl->s[i],
                             ev == ZMQ_EVENT_DISCONNECTED
                                 ? "the debugger disconnected or missed "
                                   "its heartbeats"
@@ -761,30 +690,121 @@ static int setup(struct relay *rl)
     return 0;
 }
 
+static uint64_t mono_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Before sleeping: ask the server to ring the doorbell of every session
+ * with requests in flight (D1 in include/mcdshm/wire.h, through
+ * shm_doorbell_prepare_sleep()).  Returns false if a response arrived
+ * meanwhile (then do not sleep).
+ */
+static bool arm_doorbells(struct relay *rl)
+{
+    bool sleep_ok = true;
+    int i;
+
+    for (i = 0; i < RELAY_MAX_SESSIONS; i++) {
+        struct session *s = &rl->s[i];
+
+        if (s->used && s->f.n && !s->armed) {
+            if (shm_doorbell_prepare_sleep(&s->conn->resp) != 0) {
+                sleep_ok = false;
+            } else {
+                s->armed = true;
+            }
+        }
+    }
+    return sleep_ok;
+}
+
+/* After waking: clear the flags, drain the doorbells that rang, and see
+ * to servers that hung up. */
+static void after_wake(struct relay *rl, zmq_pollitem_t *it, int n,
+                       struct session **who)
+{
+    uint64_t v;
+    int k;
+
+    for (k = 4; k < n; k += 2) {
+        struct session *s = who[k];
+
+        if (!s->used) {
+            continue;
+        }
+        if (s->armed) {
+            shm_doorbell_woken(&s->conn->resp);
+            s->armed = false;
+        }
+        if ((it[k].revents & ZMQ_POLLIN) &&
+            read(it[k].fd, &v, sizeof(v)) < 0 && errno != EAGAIN) {
+            say("session %u: doorbell: %s", s->serial, strerror(errno));
+        }
+        if (it[k + 1].revents & (ZMQ_POLLIN | ZMQ_POLLERR)) {
+            server_hup(rl, s);
+        }
+    }
+}
+
+/*
+ * Everything runs on this thread: debuggers' messages, the servers'
+ * responses (their doorbells and sockets are in the poll set), monitor,
+ * ZAP and signals.  While requests are in flight it polls without sleeping
+ * for the policy's spin time (hybrid: 50 us after the last progress), then
+ * arms the doorbells and sleeps.
+ */
 static void run(struct relay *rl)
 {
-    zmq_pollitem_t it[4 + RELAY_MAX_SESSIONS];
-    struct session *who[4 + RELAY_MAX_SESSIONS];
-    int i, n, k;
+    zmq_pollitem_t it[4 + 2 * RELAY_MAX_SESSIONS];
+    struct session *who[4 + 2 * RELAY_MAX_SESSIONS];
+    uint64_t spin_until = 0;
+    int i, n, k, timeout, work;
 
     for (;;) {
+        work = 0;
         n = 0;
+        for (i = 0; i < RELAY_MAX_SESSIONS; i++) {
+            work += rl->s[i].used ? serve_responses(rl, &rl->s[i]) : 0;
+        }
         it[n++] = (zmq_pollitem_t){ rl->router, 0, ZMQ_POLLIN, 0 };
         it[n++] = (zmq_pollitem_t){ rl->mon, 0, ZMQ_POLLIN, 0 };
         it[n++] = (zmq_pollitem_t){ NULL, rl->sigfd, ZMQ_POLLIN, 0 };
         it[n++] = (zmq_pollitem_t){ rl->zap, 0, rl->zap ? ZMQ_POLLIN : 0, 0 };
         for (i = 0; i < RELAY_MAX_SESSIONS; i++) {
+            struct mcdc_conn *c = rl->s[i].conn;
+
             if (rl->s[i].used) {
-                who[n] = &rl->s[i];
-                it[n++] = (zmq_pollitem_t){ rl->s[i].pair, 0, ZMQ_POLLIN, 0 };
+                who[n] = who[n + 1] = &rl->s[i];
+                it[n++] = (zmq_pollitem_t){ NULL, c->shm.resp_efd,
+                                            ZMQ_POLLIN, 0 };
+                it[n++] = (zmq_pollitem_t){ NULL, c->shm.sock, ZMQ_POLLIN,
+                                            0 };
             }
         }
-        if (zmq_poll(it, n, -1) < 0) {
-            if (zmq_errno() == EINTR) {
-                continue;
-            }
+        if (work) {
+            spin_until = mono_ns() + rl->spin_ns;
+        }
+        timeout = rl->o.policy == SHM_POLICY_BUSY ||
+                          (rl->o.policy == SHM_POLICY_HYBRID &&
+                           mono_ns() < spin_until)
+                      ? 0
+                      : -1;
+        if (timeout < 0 && !arm_doorbells(rl)) {
+            timeout = 0;
+        }
+        k = zmq_poll(it, n, timeout);
+        after_wake(rl, it, n, who);
+        if (k < 0 && zmq_errno() != EINTR) {
             say("zmq_poll: %s", zmq_strerror(zmq_errno()));
             return;
+        }
+        if (k <= 0) {
+            continue;
         }
         if (it[2].revents & ZMQ_POLLIN) {
             return;
@@ -795,20 +815,15 @@ static void run(struct relay *rl)
         if (it[3].revents & ZMQ_POLLIN) {
             zap_request(rl);
         }
-        for (k = 4; k < n; k++) {
-            if ((it[k].revents & ZMQ_POLLIN) && who[k]->used &&
-                who[k]->pair == it[k].socket) {
-                from_session(rl, who[k]);
-            }
-        }
         if (it[0].revents & ZMQ_POLLIN) {
-            /* Bounded, so sessions and signals are served in between. */
+            /* Bounded, so responses and signals are served in between. */
             for (i = 0; i < 64; i++) {
                 from_debugger(rl);
                 if (!(zmq_poll(it, 1, 0) > 0)) {
                     break;
                 }
             }
+            spin_until = mono_ns() + rl->spin_ns;
         }
     }
 }
@@ -819,7 +834,7 @@ static void teardown(struct relay *rl)
 
     for (i = 0; i < RELAY_MAX_SESSIONS; i++) {
         if (rl->s[i].used) {
-            end_session(rl, &rl->s[i], "the relay is shutting down");
+            end_session(&rl->s[i], "the relay is shutting down");
         }
     }
     if (rl->router) {
@@ -1021,6 +1036,7 @@ int main(int argc, char **argv)
     rl.o.heartbeat_ms = MCDSHM_RELAY_DEFAULT_TIMEOUT_MS;
     rl.o.max_sessions = 16;
     rl.o.policy = SHM_POLICY_HYBRID;
+    rl.spin_ns = SHM_DEFAULT_SPIN_NS;
     rl.sigfd = -1;
     if (parse(argc, argv, &rl.o) < 0) {
         usage(stderr);
