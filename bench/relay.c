@@ -71,8 +71,7 @@ static int listen_any(int *port)
 
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
-        listen(fd, 4) < 0 ||
-        getsockname(fd, (struct sockaddr *)&a, &len) < 0) {
+        listen(fd, 4) < 0 || getsockname(fd, (struct sockaddr *)&a, &len) < 0) {
         perror("mcdshm-bench: tcp");
         exit(1);
     }

@@ -140,6 +140,7 @@ struct mcdc_conn {
     char *config; /* pub.config_string */
     void *chunks; /* txlist.c's in-flight table, allocated on first use */
     struct mcdc_core *cores; /* open cores (registry lock) */
+
     struct mcdc_remote *remote; /* remote.c's transport; NULL: local */
 };
 

@@ -67,8 +67,8 @@ static int key_line(const char *path, int line, char *s, struct mcdshm_keys *k,
     }
     if (strlen(val) != MCDSHM_Z85_KEY_LEN) {
         snprintf(err, errlen,
-                 "%s:%d: %s is %zu characters, not a Z85 key of %d", path,
-                 line, name, strlen(val), MCDSHM_Z85_KEY_LEN);
+                 "%s:%d: %s is %zu characters, not a Z85 key of %d", path, line,
+                 name, strlen(val), MCDSHM_Z85_KEY_LEN);
         return -EINVAL;
     }
     memcpy(dst, val, MCDSHM_Z85_KEY_LEN + 1);
@@ -147,12 +147,12 @@ const int mcdc_remote_available = 1;
 
 struct mcdc_remote {
     void *ctx;
-    void *sock;             /* DEALER to the relay */
-    void *mon;              /* PAIR receiving the socket's events */
-    struct shm_ring req;    /* consumer view of the private request ring */
-    struct shm_ring resp;   /* producer view of the private response ring */
-    int live_ms;            /* liveness bound, -1 none */
-    int send_err;           /* a failed send, reported by the next wait */
+    void *sock;           /* DEALER to the relay */
+    void *mon;            /* PAIR receiving the socket's events */
+    struct shm_ring req;  /* consumer view of the private request ring */
+    struct shm_ring resp; /* producer view of the private response ring */
+    int live_ms;          /* liveness bound, -1 none */
+    int send_err;         /* a failed send, reported by the next wait */
     char send_msg[MCDC_ERRLEN];
     char url[MCDSHM_RELAY_URL_LEN];
     char host[MCD_HOSTNAME_LEN]; /* pub.host */
@@ -299,13 +299,12 @@ static int setup_socket(struct mcdc_call *x, struct mcdc_remote *rm,
                  zmq_strerror(zmq_errno()));
         r = -EINVAL;
     }
-    if (r == 0 &&
-        (zmq_setsockopt(rm->sock, ZMQ_CURVE_SERVERKEY, k.relay_public,
-                        MCDSHM_Z85_KEY_LEN + 1) != 0 ||
-         zmq_setsockopt(rm->sock, ZMQ_CURVE_PUBLICKEY, k.public_key,
-                        MCDSHM_Z85_KEY_LEN + 1) != 0 ||
-         zmq_setsockopt(rm->sock, ZMQ_CURVE_SECRETKEY, k.secret_key,
-                        MCDSHM_Z85_KEY_LEN + 1) != 0)) {
+    if (r == 0 && (zmq_setsockopt(rm->sock, ZMQ_CURVE_SERVERKEY, k.relay_public,
+                                  MCDSHM_Z85_KEY_LEN + 1) != 0 ||
+                   zmq_setsockopt(rm->sock, ZMQ_CURVE_PUBLICKEY, k.public_key,
+                                  MCDSHM_Z85_KEY_LEN + 1) != 0 ||
+                   zmq_setsockopt(rm->sock, ZMQ_CURVE_SECRETKEY, k.secret_key,
+                                  MCDSHM_Z85_KEY_LEN + 1) != 0)) {
         snprintf(err, sizeof(err), "CURVE keys from %s: %s", cfg->relay_key,
                  zmq_strerror(zmq_errno()));
         r = -EINVAL;
@@ -349,8 +348,8 @@ static int remote_connect(struct mcdc_call *x, struct mcdc_remote *rm,
                          zmq_strerror(zmq_errno()));
     }
     if (zmq_connect(rm->sock, cfg->relay) != 0) {
-        return mcdc_fail(x, -ECONNREFUSED, "McdShmRelay=\"%s\": %s",
-                         cfg->relay, zmq_strerror(zmq_errno()));
+        return mcdc_fail(x, -ECONNREFUSED, "McdShmRelay=\"%s\": %s", cfg->relay,
+                         zmq_strerror(zmq_errno()));
     }
     return 0;
 }
@@ -470,8 +469,8 @@ static int make_region(struct mcdc_call *x, struct mcdc_conn *c,
     }
     r = shm_region_create(&lay, (uint32_t)getpid(), &c->shm.region, &fd);
     if (r < 0) {
-        return mcdc_fail(x, -ENOMEM, "private region for relay %s: %s",
-                         rm->url, strerror(-r));
+        return mcdc_fail(x, -ENOMEM, "private region for relay %s: %s", rm->url,
+                         strerror(-r));
     }
     close(fd);
     shm_region_req_ring(&c->shm.region, &c->req, true);

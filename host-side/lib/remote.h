@@ -83,8 +83,7 @@ _Static_assert(offsetof(struct mcdshm_relay_hdr, nslots) == 16, "nslots");
 _Static_assert(offsetof(struct mcdshm_relay_hdr, payload_size) == 20,
                "payload_size");
 _Static_assert(offsetof(struct mcdshm_relay_hdr, pid) == 24, "pid");
-_Static_assert(offsetof(struct mcdshm_relay_hdr, reserved) == 28,
-               "reserved");
+_Static_assert(offsetof(struct mcdshm_relay_hdr, reserved) == 28, "reserved");
 
 /* A filled header of @type. */
 static inline struct mcdshm_relay_hdr mcdshm_relay_hdr_make(uint16_t type)

@@ -145,8 +145,8 @@ static int route(struct relay *rl, const uint8_t *id, size_t len)
 }
 
 /* DOWN to a debugger, with the reason. */
-static void send_down(struct relay *rl, const uint8_t *id, size_t len,
-                      int err, const char *msg)
+static void send_down(struct relay *rl, const uint8_t *id, size_t len, int err,
+                      const char *msg)
 {
     struct mcdshm_relay_hdr h = mcdshm_relay_hdr_make(MCDSHM_RELAY_DOWN);
 
@@ -363,10 +363,10 @@ static void hello(struct relay *rl, const uint8_t *id, size_t len, int fd,
     struct session *s = NULL;
     int i, n;
 
-    n = more(rl->router) ? zmq_recv(rl->router, want, sizeof(want) - 1, 0)
-                         : 0;
-    want[n < 0 ? 0 : n > (int)sizeof(want) - 1 ? (int)sizeof(want) - 1 : n] =
-        '\0';
+    n = more(rl->router) ? zmq_recv(rl->router, want, sizeof(want) - 1, 0) : 0;
+    want[n < 0                       ? 0
+         : n > (int)sizeof(want) - 1 ? (int)sizeof(want) - 1
+                                     : n] = '\0';
     drop_rest(rl->router);
     /* Events of earlier connections on this fd come first (see README). */
     monitor_events(rl);
@@ -622,8 +622,7 @@ static int setup_security(struct relay *rl)
         return -1;
     }
     if (!k.secret_key[0]) {
-        say("--key %s has no secret key (make one with --gen-keys)",
-            rl->o.key);
+        say("--key %s has no secret key (make one with --gen-keys)", rl->o.key);
         return -1;
     }
     if (rl->o.clients) {
@@ -741,8 +740,8 @@ static void after_wake(struct relay *rl, zmq_pollitem_t *it, int n,
             shm_doorbell_woken(&s->conn->resp);
             s->armed = false;
         }
-        if ((it[k].revents & ZMQ_POLLIN) &&
-            read(it[k].fd, &v, sizeof(v)) < 0 && errno != EAGAIN) {
+        if ((it[k].revents & ZMQ_POLLIN) && read(it[k].fd, &v, sizeof(v)) < 0 &&
+            errno != EAGAIN) {
             say("session %u: doorbell: %s", s->serial, strerror(errno));
         }
         if (it[k + 1].revents & (ZMQ_POLLIN | ZMQ_POLLERR)) {
@@ -780,10 +779,9 @@ static void run(struct relay *rl)
 
             if (rl->s[i].used) {
                 who[n] = who[n + 1] = &rl->s[i];
-                it[n++] = (zmq_pollitem_t){ NULL, c->shm.resp_efd,
-                                            ZMQ_POLLIN, 0 };
-                it[n++] = (zmq_pollitem_t){ NULL, c->shm.sock, ZMQ_POLLIN,
-                                            0 };
+                it[n++] =
+                    (zmq_pollitem_t){ NULL, c->shm.resp_efd, ZMQ_POLLIN, 0 };
+                it[n++] = (zmq_pollitem_t){ NULL, c->shm.sock, ZMQ_POLLIN, 0 };
             }
         }
         if (work) {
@@ -958,29 +956,50 @@ static int int_arg(const char *opt, const char *v, int lo, int hi, int *out)
 
 static int parse(int argc, char **argv, struct relay_opts *o)
 {
-    static const struct option lo[] = {
-        { "server", 1, 0, 's' },       { "endpoint", 1, 0, 'e' },
-        { "listen", 1, 0, 'l' },       { "key", 1, 0, 'k' },
-        { "clients", 1, 0, 'c' },      { "plain", 0, 0, 'P' },
-        { "heartbeat-ms", 1, 0, 't' }, { "max-clients", 1, 0, 'm' },
-        { "policy", 1, 0, 'p' },       { "verbose", 0, 0, 'v' },
-        { "gen-keys", 1, 0, 'G' },     { "help", 0, 0, 'h' },
-        { 0, 0, 0, 0 }
-    };
+    static const struct option lo[] = { { "server", 1, 0, 's' },
+                                        { "endpoint", 1, 0, 'e' },
+                                        { "listen", 1, 0, 'l' },
+                                        { "key", 1, 0, 'k' },
+                                        { "clients", 1, 0, 'c' },
+                                        { "plain", 0, 0, 'P' },
+                                        { "heartbeat-ms", 1, 0, 't' },
+                                        { "max-clients", 1, 0, 'm' },
+                                        { "policy", 1, 0, 'p' },
+                                        { "verbose", 0, 0, 'v' },
+                                        { "gen-keys", 1, 0, 'G' },
+                                        { "help", 0, 0, 'h' },
+                                        { 0, 0, 0, 0 } };
     int ch;
 
     while ((ch = getopt_long(argc, argv, "s:e:l:k:c:t:m:p:vh", lo, NULL)) !=
            -1) {
         switch (ch) {
-        case 's': o->server = optarg; break;
-        case 'e': o->endpoint = optarg; break;
-        case 'l': o->listen = optarg; break;
-        case 'k': o->key = optarg; break;
-        case 'c': o->clients = optarg; break;
-        case 'P': o->plain = true; break;
-        case 'v': o->verbose = true; break;
-        case 'G': exit(gen_keys(optarg));
-        case 'h': usage(stdout); exit(0);
+        case 's':
+            o->server = optarg;
+            break;
+        case 'e':
+            o->endpoint = optarg;
+            break;
+        case 'l':
+            o->listen = optarg;
+            break;
+        case 'k':
+            o->key = optarg;
+            break;
+        case 'c':
+            o->clients = optarg;
+            break;
+        case 'P':
+            o->plain = true;
+            break;
+        case 'v':
+            o->verbose = true;
+            break;
+        case 'G':
+            exit(gen_keys(optarg));
+        case 'h':
+            usage(stdout);
+            exit(0);
         case 't':
             if (int_arg("--heartbeat-ms", optarg, 0, 3600000,
                         &o->heartbeat_ms) < 0) {
@@ -995,12 +1014,12 @@ static int parse(int argc, char **argv, struct relay_opts *o)
             break;
         case 'p':
             if (shm_policy_parse(optarg, &o->policy) < 0) {
-                say("--policy value '%s' is not busy, hybrid or sleep",
-                    optarg);
+                say("--policy value '%s' is not busy, hybrid or sleep", optarg);
                 return -1;
             }
             break;
-        default: return -1;
+        default:
+            return -1;
         }
     }
     if (optind < argc) {

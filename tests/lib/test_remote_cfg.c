@@ -65,14 +65,14 @@ Test(remote_cfg, bad_relay_values_name_the_key)
     char err[256];
 
     mcdc_config_defaults(&c);
-    cr_assert_eq(mcdc_config_parse("McdShmRelayTimeoutMs=soon", &c, err,
-                                   sizeof(err)),
-                 -EINVAL);
-    cr_assert_not_null(strstr(err, "McdShmRelayTimeoutMs value 'soon'"),
-                       "%s", err);
-    cr_assert_eq(mcdc_config_parse("McdShmRelayPlain=maybe", &c, err,
-                                   sizeof(err)),
-                 -EINVAL);
+    cr_assert_eq(
+        mcdc_config_parse("McdShmRelayTimeoutMs=soon", &c, err, sizeof(err)),
+        -EINVAL);
+    cr_assert_not_null(strstr(err, "McdShmRelayTimeoutMs value 'soon'"), "%s",
+                       err);
+    cr_assert_eq(
+        mcdc_config_parse("McdShmRelayPlain=maybe", &c, err, sizeof(err)),
+        -EINVAL);
     cr_assert_not_null(strstr(err, "McdShmRelayPlain"), "%s", err);
 }
 

@@ -287,8 +287,7 @@ Test(relay, round_trips_and_large_lists)
     open_core(cfg(NULL), &srv, &core, 0);
     cr_assert_eq(mcdshm_server_clients(s), 1);
     for (int i = 0; i < 50; i++) {
-        cr_assert(round_trip(core, RAM + (uint64_t)i * 8192, 4096,
-                             (uint8_t)i));
+        cr_assert(round_trip(core, RAM + (uint64_t)i * 8192, 4096, (uint8_t)i));
     }
     /* 5 MiB written and read back through 256 KiB slots, pipelined. */
     cr_assert(round_trip(core, RAM + (4u << 20), 5u << 20, 77));
@@ -544,8 +543,8 @@ static void open_fails(const char *config, const char *what)
     mcd_error_info_st e;
     mcd_server_st *srv = NULL;
 
-    cr_assert_eq(mcd_open_server_f("", config, &srv),
-                 MCD_RET_ACT_HANDLE_ERROR, "%s opened", config);
+    cr_assert_eq(mcd_open_server_f("", config, &srv), MCD_RET_ACT_HANDLE_ERROR,
+                 "%s opened", config);
     mcd_qry_error_info_f(NULL, &e);
     cr_assert_eq(e.error_code, MCD_ERR_CONNECTION, "0x%x %s", e.error_code,
                  e.error_str);
