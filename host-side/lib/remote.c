@@ -255,12 +255,15 @@ static int remote_down(struct mcdc_conn *c, int err, const char *why)
 static int setup_socket(struct mcdc_call *x, struct mcdc_remote *rm,
                         const struct mcdc_config *cfg)
 {
+    int64_t max = (int64_t)MCDSHM_MAX_PAYLOAD + sizeof(struct mcdshm_req);
     int linger = 200, ivl;
     struct mcdshm_keys k;
     char err[MCDC_ERRLEN];
     int r;
 
     zmq_setsockopt(rm->sock, ZMQ_LINGER, &linger, sizeof(linger));
+    /* No frame is larger than a record or a slot's payload. */
+    zmq_setsockopt(rm->sock, ZMQ_MAXMSGSIZE, &max, sizeof(max));
     if (rm->live_ms > 0) {
         ivl = rm->live_ms / 4 > 0 ? rm->live_ms / 4 : 1;
         zmq_setsockopt(rm->sock, ZMQ_HEARTBEAT_IVL, &ivl, sizeof(ivl));

@@ -649,6 +649,7 @@ static int setup(struct relay *rl)
 {
     int one = 1, ivl = rl->o.heartbeat_ms / 4 ? rl->o.heartbeat_ms / 4 : 1;
     int zero = 0;
+    int64_t max = (int64_t)MCDSHM_MAX_PAYLOAD + sizeof(struct mcdshm_req);
     sigset_t set;
 
     sigemptyset(&set);
@@ -665,6 +666,9 @@ static int setup(struct relay *rl)
         return -1;
     }
     zmq_setsockopt(rl->router, ZMQ_ROUTER_MANDATORY, &one, sizeof(one));
+    /* No frame is larger than a record or a slot's payload: a bigger one
+     * drops its connection before it costs memory. */
+    zmq_setsockopt(rl->router, ZMQ_MAXMSGSIZE, &max, sizeof(max));
     zmq_setsockopt(rl->router, ZMQ_LINGER, &zero, sizeof(zero));
     if (rl->o.heartbeat_ms > 0) {
         zmq_setsockopt(rl->router, ZMQ_HEARTBEAT_IVL, &ivl, sizeof(ivl));

@@ -718,7 +718,8 @@ Test(relay, hostile_messages_are_refused_by_name)
     cr_assert_eq(h.type, MCDSHM_RELAY_WELCOME, "%s", text);
     cr_assert_str_eq(text, "relay");
     cr_assert_gt(h.nslots, 0);
-    cr_assert_eq(mcdshm_server_clients(s), 1);
+    /* The server counts a client once its I/O thread has taken it. */
+    cr_assert_eq(wait_clients(s, 1, 2000), 1);
     h = mcdshm_relay_hdr_make(MCDSHM_RELAY_REQ);
     send_hdr(d, h, junk, 5, junk, 0);
     expect_down(d, "malformed request: record frame of 5 bytes");
