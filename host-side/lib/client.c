@@ -597,7 +597,8 @@ int mcdc_resp_wait(struct mcdc_call *x, uint16_t fn, struct mcdshm_resp *out,
     copy_resp(out, shm_ring_peek(&c->resp), fn);
     n = check_resp(x, fn, seq, out);
     if (n == 0 && payload) {
-        *payload = shm_region_payload(&c->shm.region, seq);
+        *payload = c->remote ? mcdc_remote_payload(c, seq)
+                             : shm_region_payload(&c->shm.region, seq);
     }
     return n;
 }
@@ -605,6 +606,9 @@ int mcdc_resp_wait(struct mcdc_call *x, uint16_t fn, struct mcdshm_resp *out,
 void mcdc_resp_done(struct mcdc_call *x)
 {
     if (x->conn->up) {
+        if (x->conn->remote) {
+            mcdc_remote_release(x->conn);
+        }
         shm_ring_release(&x->conn->resp, 1);
     }
 }

@@ -139,6 +139,18 @@ void mcdc_remote_free(struct mcdc_conn *c)
     (void)c;
 }
 
+const uint8_t *mcdc_remote_payload(struct mcdc_conn *c, uint32_t seq)
+{
+    (void)c;
+    (void)seq;
+    return NULL;
+}
+
+void mcdc_remote_release(struct mcdc_conn *c)
+{
+    (void)c;
+}
+
 #else /* MCDSHM_HAVE_ZMQ */
 
 #include <zmq.h>
@@ -156,6 +168,11 @@ struct mcdc_remote {
     char send_msg[MCDC_ERRLEN];
     char url[MCDSHM_RELAY_URL_LEN];
     char host[MCD_HOSTNAME_LEN]; /* pub.host */
+    /* Payloads of received, unreleased responses, by slot: keeping each
+     * message until release saves a copy and keeps its memory from being
+     * returned to the kernel and faulted in again for the next one. */
+    zmq_msg_t *held;
+    bool *live;
 };
 
 static uint64_t mono_ms(void)
@@ -256,7 +273,7 @@ static int setup_socket(struct mcdc_call *x, struct mcdc_remote *rm,
                         const struct mcdc_config *cfg)
 {
     int64_t max = (int64_t)MCDSHM_MAX_PAYLOAD + sizeof(struct mcdshm_req);
-    int linger = 200, ivl;
+    int linger = 200, ivl, one = 1;
     struct mcdshm_keys k;
     char err[MCDC_ERRLEN];
     int r;
@@ -264,6 +281,7 @@ static int setup_socket(struct mcdc_call *x, struct mcdc_remote *rm,
     zmq_setsockopt(rm->sock, ZMQ_LINGER, &linger, sizeof(linger));
     /* No frame is larger than a record or a slot's payload. */
     zmq_setsockopt(rm->sock, ZMQ_MAXMSGSIZE, &max, sizeof(max));
+    zmq_setsockopt(rm->sock, ZMQ_IPV6, &one, sizeof(one)); /* and IPv4 */
     if (rm->live_ms > 0) {
         ivl = rm->live_ms / 4 > 0 ? rm->live_ms / 4 : 1;
         zmq_setsockopt(rm->sock, ZMQ_HEARTBEAT_IVL, &ivl, sizeof(ivl));
@@ -362,6 +380,14 @@ static int remote_connect(struct mcdc_call *x, struct mcdc_remote *rm,
 static void remote_close_sockets(struct mcdc_remote *rm)
 {
     int zero = 0;
+    uint32_t i;
+
+    for (i = 0; rm->live && i <= rm->resp.mask; i++) {
+        if (rm->live[i]) {
+            zmq_msg_close(&rm->held[i]);
+            rm->live[i] = false;
+        }
+    }
 
     if (rm->sock) {
         zmq_socket_monitor(rm->sock, NULL, 0);
@@ -482,6 +508,11 @@ static int make_region(struct mcdc_call *x, struct mcdc_conn *c,
     shm_region_resp_ring(&c->shm.region, &rm->resp, true);
     c->nslots = lay.nslots;
     c->payload_size = lay.payload_size;
+    rm->held = calloc(lay.nslots, sizeof(*rm->held));
+    rm->live = calloc(lay.nslots, sizeof(*rm->live));
+    if (!rm->held || !rm->live) {
+        return mcdc_fail(x, -ENOMEM, "out of memory");
+    }
     return 0;
 }
 
@@ -574,6 +605,8 @@ err_close:
 err_free:
     if (rm) {
         remote_close_sockets(rm);
+        free(rm->held);
+        free(rm->live);
     }
     free(rm);
     free(c);
@@ -612,6 +645,7 @@ static int take_resp(struct mcdc_conn *c, const struct mcdshm_relay_hdr *h,
     struct mcdc_remote *rm = c->remote;
     uint32_t tail = shm_ring_tail(&rm->resp);
     struct mcdshm_resp *dst = shm_ring_next(&rm->resp);
+    zmq_msg_t *m;
     int n = -1, p = -1;
 
     if (h->seq != tail) {
@@ -631,8 +665,10 @@ static int take_resp(struct mcdc_conn *c, const struct mcdshm_relay_hdr *h,
         return -EPROTO;
     }
     memset((uint8_t *)dst + n, 0, sizeof(*dst) - (size_t)n);
-    p = zmq_recv(rm->sock, shm_region_payload(&c->shm.region, tail),
-                 c->payload_size, ZMQ_DONTWAIT);
+    m = &rm->held[tail & rm->resp.mask];
+    zmq_msg_init(m);
+    rm->live[tail & rm->resp.mask] = true;
+    p = zmq_msg_recv(m, rm->sock, ZMQ_DONTWAIT);
     if (p < 0 || (uint32_t)p != dst->hdr.payload_len ||
         (uint32_t)p > c->payload_size || has_more(rm->sock)) {
         *why = "a response payload frame of a wrong size";
@@ -640,6 +676,25 @@ static int take_resp(struct mcdc_conn *c, const struct mcdshm_relay_hdr *h,
     }
     shm_ring_publish(&rm->resp, 1);
     return 1;
+}
+
+const uint8_t *mcdc_remote_payload(struct mcdc_conn *c, uint32_t seq)
+{
+    static const uint8_t none[1];
+    zmq_msg_t *m = &c->remote->held[seq & c->remote->resp.mask];
+
+    return zmq_msg_size(m) ? zmq_msg_data(m) : none;
+}
+
+void mcdc_remote_release(struct mcdc_conn *c)
+{
+    struct mcdc_remote *rm = c->remote;
+    uint32_t i = shm_ring_head(&c->resp) & rm->resp.mask;
+
+    if (rm->live[i]) {
+        zmq_msg_close(&rm->held[i]);
+        rm->live[i] = false;
+    }
 }
 
 int mcdc_remote_wait(struct mcdc_conn *c, int timeout_ms)
@@ -701,6 +756,8 @@ void mcdc_remote_free(struct mcdc_conn *c)
 {
     if (c->remote) {
         remote_close_sockets(c->remote);
+        free(c->remote->held);
+        free(c->remote->live);
         free(c->remote);
         c->remote = NULL;
     }

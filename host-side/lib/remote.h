@@ -33,10 +33,11 @@
  * slot count and payload size, so the library's request and response code
  * is the same for both transports: a request is built in the private
  * request ring, sent and consumed at once by mcdc_remote_send(); a
- * response received by mcdc_remote_wait() is written to the private
- * response ring, and the library reads it from there as it would from
- * shared memory.  Only the thread holding the connection's lock touches
- * the transport.
+ * response record received by mcdc_remote_wait() is written to the
+ * private response ring, and the library reads it from there as it would
+ * from shared memory; its payload stays in ZeroMQ's message until the
+ * response is released (mcdc_remote_payload(), mcdc_remote_release()).  Only
+ * the thread holding the connection's lock touches the transport.
  */
 #ifndef MCDSHM_LIB_REMOTE_H
 #define MCDSHM_LIB_REMOTE_H
@@ -158,6 +159,14 @@ void mcdc_remote_send(struct mcdc_conn *c);
  * down (mcdc_conn_down()) and a message naming the relay.
  */
 int mcdc_remote_wait(struct mcdc_conn *c, int timeout_ms);
+
+/* The payload of the response with ring index @seq (received, not yet
+ * released): ZeroMQ's own message buffer, so the payload is copied once,
+ * into the tool's memory, as locally. */
+const uint8_t *mcdc_remote_payload(struct mcdc_conn *c, uint32_t seq);
+
+/* The oldest response is consumed: free its message. */
+void mcdc_remote_release(struct mcdc_conn *c);
 
 /* Close the transport (sends BYE); the connection lock is held. */
 void mcdc_remote_close(struct mcdc_conn *c);

@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -434,6 +435,9 @@ static int recv_head(struct relay *rl, uint8_t *id, size_t *idlen,
     }
     *fd = zmq_msg_get(&m, ZMQ_SRCFD);
     addr = zmq_msg_gets(&m, "Peer-Address");
+    if (addr && strncmp(addr, "::ffff:", 7) == 0 && strchr(addr, '.')) {
+        addr += 7; /* an IPv4 peer on the dual-stack socket */
+    }
     snprintf(peer, peerlen, "%s", addr ? addr : "?");
     *hdr_ok = zmq_msg_size(&m) == sizeof(*h);
     if (*hdr_ok) {
@@ -669,6 +673,7 @@ static int setup(struct relay *rl)
     /* No frame is larger than a record or a slot's payload: a bigger one
      * drops its connection before it costs memory. */
     zmq_setsockopt(rl->router, ZMQ_MAXMSGSIZE, &max, sizeof(max));
+    zmq_setsockopt(rl->router, ZMQ_IPV6, &one, sizeof(one)); /* and IPv4 */
     zmq_setsockopt(rl->router, ZMQ_LINGER, &zero, sizeof(zero));
     if (rl->o.heartbeat_ms > 0) {
         zmq_setsockopt(rl->router, ZMQ_HEARTBEAT_IVL, &ivl, sizeof(ivl));
@@ -1061,6 +1066,11 @@ int main(int argc, char **argv)
     rl.o.policy = SHM_POLICY_HYBRID;
     rl.spin_ns = SHM_DEFAULT_SPIN_NS;
     rl.sigfd = -1;
+    /* Every response becomes a message of up to a slot's payload, freed
+     * by ZeroMQ's I/O thread: keep those blocks in the heap instead of
+     * mapping and unmapping (and page-faulting) each one. */
+    mallopt(M_MMAP_THRESHOLD, (int)(2 * MCDSHM_MAX_PAYLOAD));
+    mallopt(M_TRIM_THRESHOLD, (int)(16 * MCDSHM_MAX_PAYLOAD));
     if (parse(argc, argv, &rl.o) < 0) {
         usage(stderr);
         return 2;
