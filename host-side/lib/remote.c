@@ -168,9 +168,9 @@ struct mcdc_remote {
     char send_msg[MCDC_ERRLEN];
     char url[MCDSHM_RELAY_URL_LEN];
     char host[MCD_HOSTNAME_LEN]; /* pub.host */
-    /* Payloads of received, unreleased responses, by slot: keeping each
-     * message until release saves a copy and keeps its memory from being
-     * returned to the kernel and faulted in again for the next one. */
+    /* Payloads of received, unreleased responses, by slot: the library
+     * reads each straight from ZeroMQ's message (one copy fewer) until
+     * the response is released. */
     zmq_msg_t *held;
     bool *live;
 };
@@ -561,6 +561,29 @@ static int handshake(struct mcdc_call *x, struct mcdc_conn *c,
     return make_region(x, c, &h);
 }
 
+/* The server's host for pub.host: McdHostName if given, else the host
+ * of a tcp:// relay address ("[::1]" without brackets), else the
+ * address. */
+static void relay_host(const struct mcdc_config *cfg, char *out, size_t size)
+{
+    const char *h = cfg->relay + 6, *end;
+    size_t n;
+
+    if ((cfg->set & MCDC_CFG_HOST) || strncmp(cfg->relay, "tcp://", 6)) {
+        h = cfg->set & MCDC_CFG_HOST ? cfg->host : cfg->relay;
+        snprintf(out, size, "%.*s", (int)size - 1, h);
+        return;
+    }
+    end = strrchr(h, ':');
+    end = end ? end : h + strlen(h);
+    if (*h == '[' && end > h + 1 && end[-1] == ']') {
+        h++;
+        end--;
+    }
+    n = (size_t)(end - h) < size ? (size_t)(end - h) : size - 1;
+    snprintf(out, size, "%.*s", (int)n, h);
+}
+
 int mcdc_remote_open(struct mcdc_call *x, const struct mcdc_config *cfg,
                      struct mcdc_conn **out)
 {
@@ -580,7 +603,7 @@ int mcdc_remote_open(struct mcdc_call *x, const struct mcdc_config *cfg,
     c->remote = rm;
     rm->live_ms = cfg->relay_timeout_ms;
     snprintf(rm->url, sizeof(rm->url), "%s", cfg->relay);
-    snprintf(rm->host, sizeof(rm->host), "%s", cfg->host);
+    relay_host(cfg, rm->host, sizeof(rm->host));
     r = remote_connect(x, rm, cfg);
     if (r == 0) {
         r = handshake(x, c, cfg);
