@@ -43,4 +43,8 @@ double bench_memcpy(uint32_t mib);
 void bench_full_path(const struct opts *o, const char *policy,
                      struct lat *state_rtt, double *dump_gbs);
 
+/* The remote transport through mcdshm-relay beside TCP references
+ * (bench/relay.c); prints its own rows and goal. */
+void bench_relay(const struct opts *o);
+
 #endif /* MCDSHM_BENCH_H */

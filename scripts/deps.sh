@@ -12,6 +12,8 @@ pkgs=(
     spin                            # model-checks the doorbell protocol
     valgrind                        # memcheck of the client library
     gcc-riscv64-unknown-elf         # builds the platform's demo programs
+    libzmq3-dev                     # remote endpoints and mcdshm-relay
+    iproute2                        # the relay's network-namespace test
 )
 
 missing=()

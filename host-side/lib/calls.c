@@ -185,9 +185,13 @@ static int open_server(struct mcdc_call *x, const char *key, const char *cfgs,
     if (r < 0) {
         return mcdc_fail(x, r, "%s", err);
     }
-    r = mcdc_choose_endpoint(x, &cfg, path);
-    if (r == 0) {
-        r = mcdc_conn_open(x, path, &cfg, &c);
+    if (cfg.set & MCDC_CFG_RELAY) {
+        r = mcdc_remote_open(x, &cfg, &c);
+    } else {
+        r = mcdc_choose_endpoint(x, &cfg, path);
+        if (r == 0) {
+            r = mcdc_conn_open(x, path, &cfg, &c);
+        }
     }
     if (r < 0) {
         return r;
@@ -278,7 +282,8 @@ static int apply_local_config(struct mcdc_call *x,
     if (cfg->set & MCDC_CFG_WINDOW) {
         c->use_window = cfg->window; /* no effect if none was mapped */
     }
-    if ((cfg->set & MCDC_CFG_POLICY) && cfg->policy != c->policy) {
+    if ((cfg->set & MCDC_CFG_POLICY) && cfg->policy != c->policy &&
+        !c->remote) { /* a remote connection waits on its socket */
         shm_waiter_destroy(&c->waiter);
         r = shm_waiter_init(&c->waiter, cfg->policy, 0, c->shm.resp_efd,
                             c->shm.sock);

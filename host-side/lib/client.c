@@ -194,10 +194,14 @@ static void conn_unlink(struct mcdc_conn *c)
 static void conn_free(struct mcdc_conn *c)
 {
     if (c->up) {
+        if (c->remote) {
+            mcdc_remote_close(c);
+        }
         shm_waiter_destroy(&c->waiter);
         shm_conn_close(&c->shm);
     }
     mcdc_txlist_free(c);
+    mcdc_remote_free(c);
     pthread_mutex_destroy(&c->lock);
     free(c->config);
     c->magic = 0;
@@ -362,6 +366,9 @@ void mcdc_conn_down(struct mcdc_conn *c, int err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(c->down_msg, sizeof(c->down_msg), fmt, ap);
     va_end(ap);
+    if (c->remote) {
+        mcdc_remote_close(c);
+    }
     shm_waiter_destroy(&c->waiter);
     shm_conn_close(&c->shm);
 }
@@ -517,6 +524,10 @@ void mcdc_req_send(struct mcdc_call *x, uint32_t payload_len)
 
     q->hdr.payload_len = payload_len;
     shm_ring_publish(&c->req, 1);
+    if (c->remote) {
+        mcdc_remote_send(c); /* remote.h: the same record, over ZeroMQ */
+        return;
+    }
     /* A failed eventfd write shows up as a timeout or a hang-up. */
     shm_doorbell_ring(c->req.ctl, c->shm.req_efd);
 }
@@ -578,8 +589,12 @@ int mcdc_resp_wait(struct mcdc_call *x, uint16_t fn, struct mcdshm_resp *out,
 {
     struct mcdc_conn *c = x->conn;
     uint32_t seq = shm_ring_head(&c->resp);
-    int n = shm_doorbell_wait(&c->resp, &c->waiter, c->timeout_ms);
+    int n = c->remote ? mcdc_remote_wait(c, c->timeout_ms)
+                      : shm_doorbell_wait(&c->resp, &c->waiter, c->timeout_ms);
 
+    if (n < 0 && !c->up) { /* the remote transport said why */
+        return mcdc_fail(x, c->down_err, "%s", c->down_msg);
+    }
     if (n == -ETIMEDOUT) {
         return mcdc_fail(x, -ETIMEDOUT,
                          "no answer from server '%s' (pid %d) within %d ms",
@@ -599,7 +614,8 @@ int mcdc_resp_wait(struct mcdc_call *x, uint16_t fn, struct mcdshm_resp *out,
     copy_resp(out, shm_ring_peek(&c->resp), fn);
     n = check_resp(x, fn, seq, out);
     if (n == 0 && payload) {
-        *payload = shm_region_payload(&c->shm.region, seq);
+        *payload = c->remote ? mcdc_remote_payload(c, seq)
+                             : shm_region_payload(&c->shm.region, seq);
     }
     return n;
 }
@@ -607,6 +623,9 @@ int mcdc_resp_wait(struct mcdc_call *x, uint16_t fn, struct mcdshm_resp *out,
 void mcdc_resp_done(struct mcdc_call *x)
 {
     if (x->conn->up) {
+        if (x->conn->remote) {
+            mcdc_remote_release(x->conn);
+        }
         shm_ring_release(&x->conn->resp, 1);
     }
 }

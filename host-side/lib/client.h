@@ -37,6 +37,7 @@
 #include "shm/conn.h"
 #include "shm/doorbell.h"
 #include "shm/records.h"
+#include "host-side/lib/remote.h"
 
 #define MCDC_SERVER_MAGIC 0x5352564du /* "MVRS" */
 #define MCDC_CORE_MAGIC 0x45524f43u   /* "CORE" */
@@ -63,7 +64,11 @@ enum {
     MCDC_CFG_ENDPOINT = 1u << 5,
     MCDC_CFG_POLICY = 1u << 6,
     MCDC_CFG_TIMEOUT = 1u << 7,
-    MCDC_CFG_WINDOW = 1u << 8,
+    MCDC_CFG_RELAY = 1u << 8,
+    MCDC_CFG_RELAY_KEY = 1u << 9,
+    MCDC_CFG_RELAY_PLAIN = 1u << 10,
+    MCDC_CFG_RELAY_TIMEOUT = 1u << 11,
+    MCDC_CFG_WINDOW = 1u << 12,
 };
 
 /* What a configuration string says; keys absent keep their defaults. */
@@ -78,6 +83,12 @@ struct mcdc_config {
     int timeout_ms; /* -1: no timeout */
     bool exit_if_last_client;
     bool window; /* read through a direct memory window when offered */
+    /* The remote transport (remote.h): McdShmRelay, McdShmRelayKey,
+     * McdShmRelayPlain, McdShmRelayTimeoutMs. */
+    char relay[MCDSHM_RELAY_URL_LEN];
+    char relay_key[SHM_PATH_MAX];
+    bool relay_plain;
+    int relay_timeout_ms;
 };
 
 /**
@@ -132,6 +143,8 @@ struct mcdc_conn {
     char *config; /* pub.config_string */
     void *chunks; /* txlist.c's in-flight table, allocated on first use */
     struct mcdc_core *cores; /* open cores (registry lock) */
+
+    struct mcdc_remote *remote; /* remote.c's transport; NULL: local */
 };
 
 struct mcdc_core {

@@ -51,6 +51,7 @@ void mcdc_config_defaults(struct mcdc_config *cfg)
     cfg->policy = SHM_POLICY_HYBRID;
     cfg->timeout_ms = MCDC_DEFAULT_TIMEOUT_MS;
     cfg->window = true;
+    cfg->relay_timeout_ms = MCDSHM_RELAY_DEFAULT_TIMEOUT_MS;
 }
 
 /* Read the value at s[*i] into p->value; advances *i past it. */
@@ -160,9 +161,9 @@ static int set_timeout(const struct pair *p, int *out, char *err, size_t errlen)
     v = strtoul(p->value, &end, 10);
     if (!isdigit((unsigned char)p->value[0]) || *end || errno || v > INT_MAX) {
         return say(err, errlen,
-                   "config string: McdShmTimeoutMs value '%s' is not a "
+                   "config string: %.*s value '%s' is not a "
                    "number of milliseconds 0..%d (0: no timeout)",
-                   p->value, INT_MAX);
+                   (int)p->key_len, p->key, p->value, INT_MAX);
     }
     *out = v == 0 ? -1 : (int)v;
     return 0;
@@ -185,6 +186,8 @@ static const struct {
     STR_KEY("McdSystemInstance", MCDC_CFG_INSTANCE, system_instance),
     STR_KEY("McdServerKey", MCDC_CFG_KEY, server_key),
     STR_KEY("McdShmEndpoint", MCDC_CFG_ENDPOINT, endpoint),
+    STR_KEY("McdShmRelay", MCDC_CFG_RELAY, relay),
+    STR_KEY("McdShmRelayKey", MCDC_CFG_RELAY_KEY, relay_key),
 };
 
 static int set_policy(const struct pair *p, enum shm_policy *out, char *err,
@@ -234,6 +237,14 @@ static int apply(const struct pair *p, struct mcdc_config *cfg, char *err,
     if (key_is(p, "McdShmWindow")) {
         cfg->set |= MCDC_CFG_WINDOW;
         return set_bool(p, &cfg->window, err, errlen);
+    }
+    if (key_is(p, "McdShmRelayPlain")) {
+        cfg->set |= MCDC_CFG_RELAY_PLAIN;
+        return set_bool(p, &cfg->relay_plain, err, errlen);
+    }
+    if (key_is(p, "McdShmRelayTimeoutMs")) {
+        cfg->set |= MCDC_CFG_RELAY_TIMEOUT;
+        return set_timeout(p, &cfg->relay_timeout_ms, err, errlen);
     }
     return 0;
 }

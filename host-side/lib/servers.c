@@ -198,8 +198,8 @@ bool mcdc_host_is_local(const char *host)
 static int remote_host(struct mcdc_call *x, const char *host)
 {
     return mcdc_fail(x, -EHOSTUNREACH,
-                     "host '%s': remote hosts need an mcdshm network bridge; "
-                     "this library reaches servers on this host only",
+                     "host '%s': remote hosts need the mcdshm-relay that "
+                     "serves them: McdShmRelay=\"tcp://HOST:PORT\"",
                      host);
 }
 

@@ -14,8 +14,9 @@
  * unknown keys are ignored, as the API prescribes.
  *   McdHostName="localhost"  only this host: "", "localhost", a loopback
  *                            address or this machine's name; any other is
- *                            MCD_ERR_CONNECTION (remote hosts need a
- *                            bridge, not part of this library)
+ *                            MCD_ERR_CONNECTION unless McdShmRelay names
+ *                            the relay that serves it (then McdHostName
+ *                            is only what mcd_server_st's host shows)
  *   McdServerName="vp0"      the endpoint of that name in the endpoint
  *                            directory ($MCDSHM_RUNTIME_DIR, else
  *                            $XDG_RUNTIME_DIR/mcdshm, else
@@ -38,6 +39,26 @@
  *                            inside it is copied straight from the mapped
  *                            target memory, with no request; FALSE sends
  *                            every read to the server
+ *   McdShmRelay="tcp://buildhost:5555"
+ *                            a server on another host, through the
+ *                            mcdshm-relay listening there (ZeroMQ): the
+ *                            same records, every function as locally;
+ *                            McdServerName, if given, must be the name of
+ *                            the server that relay serves
+ *   McdShmRelayKey="/home/me/.mcdshm/dbg.key"
+ *                            CURVE encryption and authentication: a key
+ *                            file with the relay's public key
+ *                            ("relay-public = ...") and optionally our own
+ *                            key pair ("public = ...", "secret = ...")
+ *   McdShmRelayPlain=TRUE    accept plain TCP (no encryption, no
+ *                            authentication); without it or a key a relay
+ *                            endpoint is refused
+ *   McdShmRelayTimeoutMs=5000
+ *                            liveness bound of a relay connection: the
+ *                            handshake and ZeroMQ heartbeats; a relay or
+ *                            network silent this long turns the call in
+ *                            progress and every later one into
+ *                            MCD_ERR_CONNECTION (0 = heartbeats off)
  * With neither McdShmEndpoint nor McdServerName, mcd_open_server_f opens
  * the first live endpoint, in name order, that this process has not
  * opened yet, else the first live one.  McdShmPolicy, McdShmTimeoutMs and
@@ -65,6 +86,9 @@
  * - mcd_qry_input_handle_f gives the connection's socket: it becomes
  *   readable (hang-up) when the server goes away, and never otherwise;
  *   answers travel through shared memory and need no waiting by the tool.
+ *   A relay connection has no such descriptor: 0xFFFFFFFF (none).
+ * - A library built without ZeroMQ refuses McdShmRelay with
+ *   MCD_ERR_CONNECTION and a message that says so.
  * - mcd_qry_max_payload_size_f reports 64 MiB.  mcd_execute_txlist_f
  *   accepts lists of up to MCD_TX_NUM_MAX transactions of any size: it
  *   splits them into requests that fit the connection's slots, splits a
