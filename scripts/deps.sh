@@ -11,6 +11,9 @@ pkgs=(
     liburing-dev                    # the server stub's I/O thread
     spin                            # model-checks the doorbell protocol
     gcc-riscv64-unknown-elf         # builds the platform's demo programs
+    libjson-c-dev                   # mcdshm-bench: the QMP-style baseline
+    libzmq3-dev                     # mcdshm-bench: the ZeroMQ baselines
+    gnuplot-nox                     # mcdshm-bench --plot: the charts
 )
 
 missing=()
