@@ -717,10 +717,11 @@ static void usage(FILE *f)
             "  -c, --cpus A,B       pin client to CPU A, server to B "
             "(default 0,1;\n"
             "                       -1,-1 = no pinning)\n"
-            "  -o, --only PATTERN   run only the measurements whose name "
-            "matches the\n"
-            "                       shell PATTERN (e.g. 'mcdshm-*'); "
-            "names: floor ring\n"
+            "  -o, --only PATTERNS  run only the measurements whose name "
+            "matches one of\n"
+            "                       the comma-separated shell PATTERNS "
+            "(e.g. 'floor,mcdshm-*');\n"
+            "                       names: floor ring\n"
             "                       mcdshm-busy mcdshm-hybrid mcdshm-sleep "
             "qmp-unix rpc-tcp\n"
             "                       rpc-unix zmq-ipc zmq-tcp connections trace\n"
@@ -886,6 +887,23 @@ static void parse(int argc, char **argv, struct opts *o, struct outputs *out)
     }
 }
 
+/* Whether @name matches one of the comma-separated patterns of @only. */
+static int selected(const char *only, const char *name)
+{
+    char pat[256];
+
+    while (*only) {
+        size_t n = strcspn(only, ",");
+
+        snprintf(pat, sizeof(pat), "%.*s", (int)n, only);
+        if (fnmatch(pat, name, 0) == 0) {
+            return 1;
+        }
+        only += n + (only[n] == ',');
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct opts o = {
@@ -913,7 +931,7 @@ int main(int argc, char **argv)
            o.repeats, o.samples, o.dump_mib, o.max_payload, o.max_conns,
            o.cpu_client, o.cpu_server);
     for (i = 0; i < sizeof(measurements) / sizeof(measurements[0]); i++) {
-        if (o.only && fnmatch(o.only, measurements[i].name, 0) != 0) {
+        if (o.only && !selected(o.only, measurements[i].name)) {
             continue;
         }
         measurements[i].run(&o);
