@@ -920,6 +920,7 @@ int main(int argc, char **argv)
     };
     struct outputs out = { 0 };
     size_t i, ran = 0;
+    char load[128];
     int rc = 0;
 
     parse(argc, argv, &o, &out);
@@ -927,9 +928,10 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IOLBF, 0);
     printf("mcdshm-bench: %u repeats, %u samples per latency, %u MiB dump, "
            "payloads to %u bytes, 1..%u connections, client CPU %d, server "
-           "CPU %d\n\n",
+           "CPU %d\n",
            o.repeats, o.samples, o.dump_mib, o.max_payload, o.max_conns,
            o.cpu_client, o.cpu_server);
+    printf("load average at the start: %s\n\n", loadavg(load, sizeof(load)));
     for (i = 0; i < sizeof(measurements) / sizeof(measurements[0]); i++) {
         if (o.only && !selected(o.only, measurements[i].name)) {
             continue;
@@ -943,6 +945,7 @@ int main(int argc, char **argv)
         return 2;
     }
     goals(&o);
+    printf("\nload average at the end: %s\n", loadavg(load, sizeof(load)));
     if (out.csv && res_write_csv(out.csv) < 0) {
         rc = 1;
     }

@@ -88,6 +88,8 @@ int res_write_csv(const char *path);
 int res_write_json(const char *path, const struct opts *o);
 /* Render the PNG charts into @dir with gnuplot; 0 or -1. */
 int res_plot(const char *dir);
+/* /proc/loadavg's line (the machine is shared: say how busy it was). */
+const char *loadavg(char *buf, size_t len);
 /* Median of @n values (reorders them). */
 double median(double *v, unsigned n);
 

@@ -154,6 +154,20 @@ static void cpu_model(char *buf, size_t len)
     }
 }
 
+const char *loadavg(char *buf, size_t len)
+{
+    FILE *f = fopen("/proc/loadavg", "r");
+
+    snprintf(buf, len, "unknown");
+    if (f) {
+        if (fgets(buf, (int)len, f)) {
+            buf[strcspn(buf, "\n")] = 0;
+        }
+        fclose(f);
+    }
+    return buf;
+}
+
 /* @s as a JSON string body: our strings are plain ASCII names. */
 static void json_str(FILE *f, const char *s)
 {
@@ -173,7 +187,7 @@ int res_write_json(const char *path, const struct opts *o)
 {
     FILE *f = open_out(path);
     struct utsname u;
-    char model[256];
+    char model[256], load[128];
 
     if (!f) {
         return -1;
@@ -185,6 +199,8 @@ int res_write_json(const char *path, const struct opts *o)
     json_str(f, model);
     fprintf(f, ", \"kernel\": ");
     json_str(f, u.release);
+    fprintf(f, ", \"loadavg_end\": ");
+    json_str(f, loadavg(load, sizeof(load)));
     fprintf(f,
             "},\n  \"options\": {\"repeats\": %u, \"samples\": %u, "
             "\"dump_mib\": %u, \"max_payload\": %u, \"max_conns\": %u, "
@@ -269,7 +285,8 @@ static void bar_chart(FILE *g, const char *png, const char *title,
             "set output '%s'\nset title '%s'\nset ylabel '%s'\n"
             "set logscale y\nunset logscale x\nset xlabel ''\n"
             "set style fill solid 0.6\nset boxwidth 0.6\n"
-            "set xtics rotate by -30\nset key top right\n",
+            "set xtics rotate by -30\nset format y '%%g'\n"
+            "set key top left\n",
             png, title, ylabel);
     if (floor > 0) {
         fprintf(g,
@@ -290,7 +307,7 @@ static void bar_chart(FILE *g, const char *png, const char *title,
 static void sweep_chart(FILE *g, const char *png, const char *title,
                         const char *xlabel, const char *ylabel,
                         const char *dat, const char *workload, double floor,
-                        const char *floor_label)
+                        const char *floor_label, const char *xtics)
 {
     const char *t[32];
     size_t n = transports_with(workload, t, 32);
@@ -298,8 +315,9 @@ static void sweep_chart(FILE *g, const char *png, const char *title,
     fprintf(g,
             "set output '%s'\nset title '%s'\nset xlabel '%s'\n"
             "set ylabel '%s'\nset logscale xy\nset xtics norotate\n"
-            "set xtics auto\nset key outside right\nplot ",
-            png, title, xlabel, ylabel);
+            "set xtics %s\nset format y '%%g'\nset key outside right\n"
+            "plot ",
+            png, title, xlabel, ylabel, xtics);
     for (size_t i = 0; i < n; i++) {
         fprintf(g,
                 "%s'%s' using (strcol(1) eq '%s' ? $2 : NaN):3:4:5 with "
@@ -313,14 +331,25 @@ static void sweep_chart(FILE *g, const char *png, const char *title,
     fprintf(g, "\n");
 }
 
+#define SIZE_TICS                                                             \
+    "(\"64\" 64, \"1K\" 1024, \"16K\" 16384, \"256K\" 262144, "               \
+    "\"4M\" 4194304, \"16M\" 16777216)"
+#define CONN_TICS "(1, 2, 4, 8, 16, 32, 64)"
+
 int res_plot(const char *dir)
 {
     char path[4096], cmd[4200];
     double floor_ns = res_median("floor", "pingpong-p50", 0);
-    double mcpy = res_median("floor", "memcpy", 0);
+    double mcpy = 0;
     FILE *g;
     int rc, n[6];
 
+    for (size_t i = 0; i < nrows; i++) {
+        if (!strcmp(rows[i].transport, "floor") &&
+            !strcmp(rows[i].workload, "memcpy")) {
+            mcpy = rows[i].med; /* its param is the copy's size */
+        }
+    }
     if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
         fprintf(stderr, "mcdshm-bench: --plot: cannot create '%s': %s\n", dir,
                 strerror(errno));
@@ -360,12 +389,12 @@ int res_plot(const char *dir)
         sweep_chart(g, "payload-rtt.png",
                     "Memory read round trip by size, p50", "payload bytes",
                     "microseconds", "payload-rtt.dat", "read-rtt-p50",
-                    floor_ns * 1e-3, "floor: cache-line ping-pong");
+                    floor_ns * 1e-3, "floor: cache-line ping-pong", SIZE_TICS);
     }
     if (n[3]) {
         sweep_chart(g, "payload-rate.png", "Memory read rate by size",
                     "payload bytes", "GB/s", "payload-rate.dat", "read-rate",
-                    mcpy, "floor: memcpy, one thread");
+                    mcpy, "floor: memcpy, one thread", SIZE_TICS);
     }
     if (n[4]) {
         sweep_chart(g, "conn-p50.png",
@@ -373,7 +402,7 @@ int res_plot(const char *dir)
                     "over debuggers)",
                     "connections", "microseconds", "conn-p50.dat",
                     "conn-rtt-p50", floor_ns * 1e-3,
-                    "floor: cache-line ping-pong");
+                    "floor: cache-line ping-pong", CONN_TICS);
     }
     if (n[5]) {
         sweep_chart(g, "conn-p99.png",
@@ -381,7 +410,7 @@ int res_plot(const char *dir)
                     "debugger)",
                     "connections", "microseconds", "conn-p99.dat",
                     "conn-rtt-p99", floor_ns * 1e-3,
-                    "floor: cache-line ping-pong");
+                    "floor: cache-line ping-pong", CONN_TICS);
     }
     if (close_out(g, path) < 0) {
         return -1;
