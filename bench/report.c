@@ -276,6 +276,22 @@ static int write_dat(const char *dir, const char *file, const char *workload,
     return close_out(f, path) < 0 ? -1 : n;
 }
 
+/*
+ * Keep the floor line off the frame: a rate floor lies above the data, a
+ * latency floor below it, so leave room on that side (log scale: a factor).
+ */
+static void floor_room(FILE *g, double floor, const char *floor_label)
+{
+    if (floor <= 0) {
+        return;
+    }
+    if (strstr(floor_label, "memcpy")) {
+        fprintf(g, "set yrange [*:%g]\n", floor * 3);
+    } else {
+        fprintf(g, "set yrange [%g:*]\n", floor / 3);
+    }
+}
+
 /* A bar chart of one figure per transport, log scale, floor as a line. */
 static void bar_chart(FILE *g, const char *png, const char *title,
                       const char *ylabel, const char *dat, double floor,
@@ -286,8 +302,9 @@ static void bar_chart(FILE *g, const char *png, const char *title,
             "set logscale y\nunset logscale x\nset xlabel ''\n"
             "set style fill solid 0.6\nset boxwidth 0.6\n"
             "set xtics rotate by -30\nset format y '%%g'\n"
-            "set key top left\n",
+            "set key below horizontal\nset yrange [*:*]\n",
             png, title, ylabel);
+    floor_room(g, floor, floor_label);
     if (floor > 0) {
         fprintf(g,
                 "plot '%s' using 0:3:xtic(1) with boxes title 'median', "
@@ -316,8 +333,10 @@ static void sweep_chart(FILE *g, const char *png, const char *title,
             "set output '%s'\nset title '%s'\nset xlabel '%s'\n"
             "set ylabel '%s'\nset logscale xy\nset xtics norotate\n"
             "set xtics %s\nset format y '%%g'\nset key outside right\n"
-            "plot ",
+            "set yrange [*:*]\n",
             png, title, xlabel, ylabel, xtics);
+    floor_room(g, floor, floor_label);
+    fprintf(g, "plot ");
     for (size_t i = 0; i < n; i++) {
         fprintf(g,
                 "%s'%s' using (strcol(1) eq '%s' ? $2 : NaN):3:4:5 with "
