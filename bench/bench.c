@@ -680,10 +680,16 @@ static void goals(const struct opts *o)
     while (nc * 2 <= o->max_conns) {
         nc *= 2;
     }
-    snprintf(w, sizeof(w), "p99 with %llu debuggers / p99 of one (hybrid)",
-             (unsigned long long)nc);
-    goal("conn-p99-vs-single", med("mcdshm-hybrid", "conn-rtt-p99", nc),
-         med("mcdshm-hybrid", "conn-rtt-p99", 1), 0, 20, w);
+    for (int i = 1; i < 3; i++) {
+        static const char *const p3[] = { "busy", "hybrid", "sleep" };
+
+        snprintf(t, sizeof(t), "mcdshm-%s", p3[i]);
+        snprintf(n, sizeof(n), "%s-conn-p99-vs-single", p3[i]);
+        snprintf(w, sizeof(w), "%s p99 with %llu debuggers / p99 of one", t,
+                 (unsigned long long)nc);
+        goal(n, med(t, "conn-rtt-p99", nc), med(t, "conn-rtt-p99", 1), 0, 20,
+             w);
+    }
 }
 
 /* ------------------------------------------------------------------------

@@ -169,7 +169,7 @@ const struct xport xport_mcdshm[3] = {
 };
 
 /* ------------------------------------------------------------------------
- * Connections: N debugger processes against one hybrid server
+ * Connections: N debugger processes against one server, hybrid and sleep
  */
 
 struct conn_shared {
@@ -187,9 +187,10 @@ static void wait_for(_Atomic unsigned *v, unsigned want)
 
 /* One debugger: round trips, then a dump, each phase started together. */
 static void conn_client(struct conn_shared *sh, unsigned id, const char *path,
-                        unsigned calls, size_t dump, unsigned round)
+                        const char *policy, unsigned calls, size_t dump,
+                        unsigned round)
 {
-    struct xconn *c = open_conn(path, "hybrid");
+    struct xconn *c = open_conn(path, policy);
     uint64_t *s = xmalloc(calls * sizeof(*s));
     uint8_t *buf = xmalloc(dump);
     mcd_core_state_st st;
@@ -228,9 +229,9 @@ static void conn_client(struct conn_shared *sh, unsigned id, const char *path,
     _exit(0);
 }
 
-void bench_connections(const struct opts *o)
+/* The sweep under one policy (both sides). */
+static void connections(const struct opts *o, const struct xport *x)
 {
-    const struct xport *x = &xport_mcdshm[1];
     size_t dump = o->quick ? 1u << 20 : 8u << 20;
     unsigned calls = o->quick ? 200 : o->samples / 20;
     struct conn_shared *sh;
@@ -252,7 +253,7 @@ void bench_connections(const struct opts *o)
         double *p99 = xmalloc(o->repeats * sizeof(double));
         double *rate = xmalloc(o->repeats * sizeof(double));
 
-        progress("mcdshm-hybrid: %u concurrent debuggers", n);
+        progress("%s: %u concurrent debuggers", x->name, n);
         for (unsigned r = 0; r < o->repeats; r++) {
             pid_t kids[64];
             double m[64], worst = 0;
@@ -272,7 +273,7 @@ void bench_connections(const struct opts *o)
                         CPU_SET(k, &all);
                     }
                     sched_setaffinity(0, sizeof(all), &all);
-                    conn_client(sh, i, path, calls, dump, 0);
+                    conn_client(sh, i, path, x->priv, calls, dump, 0);
                 }
             }
             wait_for(&sh->ready, n);
@@ -309,6 +310,12 @@ void bench_connections(const struct opts *o)
     waitpid(srv, NULL, 0);
     unlink(path);
     munmap(sh, sizeof(*sh));
+}
+
+void bench_connections(const struct opts *o)
+{
+    connections(o, &xport_mcdshm[1]); /* hybrid */
+    connections(o, &xport_mcdshm[2]); /* sleep */
 }
 
 /* ------------------------------------------------------------------------

@@ -418,7 +418,7 @@ int res_plot(const char *dir)
     if (n[4]) {
         sweep_chart(g, "conn-p50.png",
                     "mcd\\_qry\\_state\\_f p50 with N debuggers (median "
-                    "over debuggers)",
+                    "of the debuggers)",
                     "connections", "microseconds", "conn-p50.dat",
                     "conn-rtt-p50", floor_ns * 1e-3,
                     "floor: cache-line ping-pong", CONN_TICS);

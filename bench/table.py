@@ -93,15 +93,16 @@ for t in xports:
 conns = sorted({p for (t, w, p) in rows if w == "conn-rtt-p50"})
 if conns:
     print("\n`mcd_qry_state_f` with N debugger processes on one mcdshm-vp "
-          "(hybrid), then all dumping at once:\n")
-    print("| debuggers | p50 (median of the debuggers) | p99 (worst "
+          "(both sides under one policy), then all dumping at once:\n")
+    print("| policy | debuggers | p50 (median of the debuggers) | p99 (worst "
           "debugger) | dump, all together |")
-    print("|---|---|---|---|")
-    for n in conns:
-        print("| %d | %s | %s | %s |" % (
-            n, cell("mcdshm-hybrid", "conn-rtt-p50", n),
-            cell("mcdshm-hybrid", "conn-rtt-p99", n, spread=True),
-            cell("mcdshm-hybrid", "conn-dump", n, gbs)))
+    print("|---|---|---|---|---|")
+    for t in [t for t in order if get(t, "conn-rtt-p50", 1)]:
+        for n in conns:
+            print("| %s | %d | %s | %s | %s |" % (
+                t[7:], n, cell(t, "conn-rtt-p50", n),
+                cell(t, "conn-rtt-p99", n, spread=True),
+                cell(t, "conn-dump", n, gbs)))
 
 tr = [t for t in order if get(t, "trace-frames")]
 if tr:
@@ -127,3 +128,38 @@ if rg:
             t, cell(t, "ring-rtt-p50", 64), cell(t, "ring-rtt-p50", 256),
             cell(t, "ring-rtt-p99", 64), cell(t, "ring-rtt-p99", 256),
             th[0][0], th[1][0], pct(t, "cpu-idle-server")))
+
+# The goals, as ratios of this run's medians (the "goal" rows).
+GOALS = [
+    ("small call p50 <= 2.5x the cache-line floor, busy", "busy-rtt-vs-floor", "<=", 2.5),
+    ("small call p50 <= 2.5x the cache-line floor, hybrid", "hybrid-rtt-vs-floor", "<=", 2.5),
+    ("QMP-style p50 >= 30x mcdshm's, busy", "qmp-rtt-vs-busy", ">=", 30),
+    ("QMP-style p50 >= 30x mcdshm's, hybrid", "qmp-rtt-vs-hybrid", ">=", 30),
+    ("Unix-socket RPC p50 >= 10x mcdshm's, busy", "rpc-unix-rtt-vs-busy", ">=", 10),
+    ("Unix-socket RPC p50 >= 10x mcdshm's, hybrid", "rpc-unix-rtt-vs-hybrid", ">=", 10),
+    ("64 MiB dump >= 0.8x memcpy through the rings, busy", "busy-dump-vs-memcpy", ">=", 0.8),
+    ("64 MiB dump >= 0.8x memcpy through the rings, hybrid", "hybrid-dump-vs-memcpy", ">=", 0.8),
+    ("64 MiB dump >= 500x the QMP-style one, busy", "busy-dump-vs-qmp", ">=", 500),
+    ("64 MiB dump >= 500x the QMP-style one, hybrid", "hybrid-dump-vs-qmp", ">=", 500),
+    ("64 MiB dump >= 3x the TCP RPC, busy", "busy-dump-vs-rpc-tcp", ">=", 3),
+    ("64 MiB dump >= 3x the TCP RPC, hybrid", "hybrid-dump-vs-rpc-tcp", ">=", 3),
+    ("read rate flat within 20 % from 1 to 16 MiB (slowest/fastest), busy", "busy-rate-flatness", ">=", 0.8),
+    ("read rate flat within 20 % from 1 to 16 MiB (slowest/fastest), hybrid", "hybrid-rate-flatness", ">=", 0.8),
+    ("p99 of each of 16 debuggers <= 20x one debugger's (worst of 16 / one), hybrid", "hybrid-conn-p99-vs-single", "<=", 20),
+    ("p99 of each of 16 debuggers <= 20x one debugger's (worst of 16 / one), sleep", "sleep-conn-p99-vs-single", "<=", 20),
+]
+print("\n| goal | this run | |")
+print("|---|---|---|")
+for text, key, op, lim in GOALS:
+    x = get("goal", key)
+    if not x:
+        print("| %s | not measured | |" % text)
+        continue
+    ok = x[0] <= lim if op == "<=" else x[0] >= lim
+    print("| %s | %.3gx | %s |" % (text, x[0], "met" if ok else "**not met**"))
+for t in ("mcdshm-hybrid", "mcdshm-sleep"):
+    for side, w in (("server", "cpu-idle-server"), ("debugger", "cpu-idle-client")):
+        x = get(t, w)
+        if x:
+            print("| idle under 1 %% of a core, %s, %s | %.3f %% | %s |" % (
+                t[7:], side, x[0], "met" if x[0] < 1 else "**not met**"))
