@@ -40,7 +40,7 @@ struct xconn {
 static json_object *recv_json(struct xconn *c)
 {
     for (;;) {
-        char *nl = memchr(c->buf, '\n', c->len);
+        char *nl = c->len ? memchr(c->buf, '\n', c->len) : NULL;
         ssize_t n;
 
         if (nl) {
