@@ -463,7 +463,6 @@ static void m_floor(const struct opts *o)
     for (unsigned r = 0; r < R; r++) {
         struct lat l;
 
-        progress("floor: repeat %u of %u", r + 1, R);
         l = bench_pingpong(o);
         v[0][r] = l.p50;
         v[1][r] = l.p99;
@@ -815,7 +814,8 @@ static void parse(int argc, char **argv, struct opts *o, struct outputs *out)
                              NULL)) != -1) {
         switch (ch) {
         case 'R':
-            o->repeats = (unsigned)num("--repeats", optarg, 1, 64);
+            o->repeats =
+                (unsigned)num("--repeats", optarg, 1, RES_MAX_VALUES);
             break;
         case 'n':
             o->samples = (unsigned)num("--samples", optarg, 100, 100000000);
@@ -938,18 +938,33 @@ int main(int argc, char **argv)
            o.repeats, o.samples, o.dump_mib, o.max_payload, o.max_conns,
            o.cpu_client, o.cpu_server);
     printf("load average at the start: %s\n\n", loadavg(load, sizeof(load)));
-    for (i = 0; i < sizeof(measurements) / sizeof(measurements[0]); i++) {
-        if (o.only && !selected(o.only, measurements[i].name)) {
-            continue;
+    /*
+     * Round after round, every measurement once per round: the load of a
+     * shared machine changes over minutes, and this way each transport
+     * sees every phase of it, so the medians stay comparable.
+     */
+    for (unsigned round = 0; round < o.repeats; round++) {
+        struct opts one = o;
+
+        one.repeats = 1;
+        for (i = 0; i < sizeof(measurements) / sizeof(measurements[0]);
+             i++) {
+            if (o.only && !selected(o.only, measurements[i].name)) {
+                continue;
+            }
+            progress("round %u of %u: %s", round + 1, o.repeats,
+                     measurements[i].name);
+            measurements[i].run(&one);
+            ran++;
         }
-        measurements[i].run(&o);
-        ran++;
+        if (ran == 0) {
+            fprintf(stderr,
+                    "mcdshm-bench: --only '%s' matches no measurement\n",
+                    o.only);
+            return 2;
+        }
     }
-    if (ran == 0) {
-        fprintf(stderr, "mcdshm-bench: --only '%s' matches no measurement\n",
-                o.only);
-        return 2;
-    }
+    res_print();
     goals(&o);
     printf("\nload average at the end: %s\n", loadavg(load, sizeof(load)));
     if (out.csv && res_write_csv(out.csv) < 0) {

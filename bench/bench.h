@@ -7,10 +7,12 @@
  * Adding a measurement
  * --------------------
  * A measurement is one function `void fn(const struct opts *o)` that runs
- * its work o->repeats times and hands each figure to res_add() (one call
- * per (transport, workload, parameter), with one value per repeat).  List
- * it in the table `measurements[]` in bench.c with a name; --only matches
- * that name.  Nothing else is needed: the report, the CSV, the JSON and
+ * its work o->repeats times (main() calls it with o->repeats = 1 once per
+ * round, so that every transport is measured in every round, side by side
+ * in time on a machine whose load changes) and hands each figure to
+ * res_add(), one call per (transport, workload, parameter).  List it in
+ * the table `measurements[]` in bench.c with a name; --only matches that
+ * name.  Nothing else is needed: the report, the CSV, the JSON and
  * the plots pick the rows up.  A measurement that talks MCD request/response
  * to a server in a child process can instead implement a struct xport
  * (below) and call run_xport(): it then gets every standard workload (round
@@ -68,19 +70,27 @@ double bench_memcpy_once(uint32_t mib);
  * Results (report.c)
  */
 
+/* Most values one row holds (repeats). */
+#define RES_MAX_VALUES 64
+
 /**
- * res_add() - record one figure measured @n times.
+ * res_add() - record values of one figure.
  * @transport: e.g. "mcdshm-hybrid", "qmp-unix", "floor"
  * @workload: e.g. "rtt-p50", "dump", "cpu-idle-server"
  * @param: the parameter (payload bytes, connections), 0 if none
  * @unit: "ns", "GB/s", "calls/s", "%", ...
- * @v: the @n values, one per repeat (reordered)
- * @n: number of values, at least 1
+ * @v: @n values (reordered)
+ * @n: number of values
  *
- * Prints the row (median, min, max) on stdout as it comes.
+ * Values of the same (transport, workload, param) accumulate in one row:
+ * main() runs every measurement once per repeat, round after round, so a
+ * row collects one value per round; its median, min and max are what the
+ * report, the CSV and the JSON give.
  */
 void res_add(const char *transport, const char *workload, uint64_t param,
              const char *unit, double *v, unsigned n);
+/* Print every row (median, min, max) on stdout. */
+void res_print(void);
 /* The median of a recorded figure, or 0 if it was not measured. */
 double res_median(const char *transport, const char *workload, uint64_t param);
 /* Write every row as CSV / JSON; 0 or -1 (message printed). */

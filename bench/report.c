@@ -21,7 +21,8 @@ struct row {
     char workload[32];
     char unit[16];
     uint64_t param;
-    double med, min, max;
+    double med, min, max; /* of v[], kept current by res_add() */
+    double v[RES_MAX_VALUES];
     unsigned n;
 };
 
@@ -41,43 +42,8 @@ double median(double *v, unsigned n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-void res_add(const char *transport, const char *workload, uint64_t param,
-             const char *unit, double *v, unsigned n)
-{
-    struct row *r;
-
-    if (n == 0) {
-        return;
-    }
-    if (nrows == cap) {
-        cap = cap ? 2 * cap : 64;
-        rows = realloc(rows, cap * sizeof(*rows));
-        if (!rows) {
-            fprintf(stderr, "mcdshm-bench: out of memory for results\n");
-            exit(1);
-        }
-    }
-    r = &rows[nrows++];
-    memset(r, 0, sizeof(*r));
-    snprintf(r->transport, sizeof(r->transport), "%s", transport);
-    snprintf(r->workload, sizeof(r->workload), "%s", workload);
-    snprintf(r->unit, sizeof(r->unit), "%s", unit);
-    r->param = param;
-    r->med = median(v, n);
-    r->min = v[0];
-    r->max = v[n - 1];
-    r->n = n;
-    if (!strcmp(transport, "goal")) {
-        return; /* goals are printed by their own lines */
-    }
-    printf("%-16s %-18s %9llu  median %12.4g  min %12.4g  max %12.4g  %s\n",
-           r->transport, r->workload, (unsigned long long)param, r->med,
-           r->min, r->max, r->unit);
-    fflush(stdout);
-}
-
-static const struct row *find(const char *transport, const char *workload,
-                              uint64_t param)
+static struct row *find(const char *transport, const char *workload,
+                        uint64_t param)
 {
     for (size_t i = 0; i < nrows; i++) {
         if (!strcmp(rows[i].transport, transport) &&
@@ -86,6 +52,55 @@ static const struct row *find(const char *transport, const char *workload,
         }
     }
     return NULL;
+}
+
+void res_add(const char *transport, const char *workload, uint64_t param,
+             const char *unit, double *v, unsigned n)
+{
+    struct row *r = find(transport, workload, param);
+    double tmp[RES_MAX_VALUES];
+
+    if (!r) {
+        if (nrows == cap) {
+            cap = cap ? 2 * cap : 64;
+            rows = realloc(rows, cap * sizeof(*rows));
+            if (!rows) {
+                fprintf(stderr, "mcdshm-bench: out of memory for results\n");
+                exit(1);
+            }
+        }
+        r = &rows[nrows++];
+        memset(r, 0, sizeof(*r));
+        snprintf(r->transport, sizeof(r->transport), "%s", transport);
+        snprintf(r->workload, sizeof(r->workload), "%s", workload);
+        snprintf(r->unit, sizeof(r->unit), "%s", unit);
+        r->param = param;
+    }
+    for (unsigned i = 0; i < n && r->n < RES_MAX_VALUES; i++) {
+        r->v[r->n++] = v[i];
+    }
+    if (r->n == 0) {
+        return;
+    }
+    memcpy(tmp, r->v, r->n * sizeof(tmp[0]));
+    r->med = median(tmp, r->n);
+    r->min = tmp[0];
+    r->max = tmp[r->n - 1];
+}
+
+void res_print(void)
+{
+    for (size_t i = 0; i < nrows; i++) {
+        const struct row *r = &rows[i];
+
+        if (!strcmp(r->transport, "goal")) {
+            continue; /* goals are printed by their own lines */
+        }
+        printf("%-16s %-18s %9llu  median %12.4g  min %12.4g  max %12.4g  "
+               "%s\n",
+               r->transport, r->workload, (unsigned long long)r->param, r->med,
+               r->min, r->max, r->unit);
+    }
 }
 
 double res_median(const char *transport, const char *workload, uint64_t param)

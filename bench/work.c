@@ -276,7 +276,6 @@ void run_xport(const struct xport *x, const struct opts *o)
         struct lat l;
         size_t moved = 0;
 
-        progress("%s: repeat %u of %u", x->name, r + 1, R);
         s0 = cpu_ns(pid);
         c0 = cpu_ns(0);
         t0 = now_ns();
