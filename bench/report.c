@@ -347,8 +347,9 @@ static void sweep_chart(FILE *g, const char *png, const char *title,
     fprintf(g,
             "set output '%s'\nset title '%s'\nset xlabel '%s'\n"
             "set ylabel '%s'\nset logscale xy\nset xtics norotate\n"
-            "set xtics %s\nset format y '%%g'\nset key outside right\n"
-            "set yrange [*:*]\n",
+            "set xtics %s\nset format y '%%g'\n"
+            "set key outside right top vertical\n"
+            "set yrange [*:*]\nset autoscale xfix\n",
             png, title, xlabel, ylabel, xtics);
     floor_room(g, floor, floor_label);
     fprintf(g, "plot ");

@@ -14,8 +14,8 @@ set xtics rotate by -30
 set format y '%g'
 set key below horizontal
 set yrange [*:*]
-set yrange [0.087:*]
-plot 'rtt.dat' using 0:3:xtic(1) with boxes title 'median', '' using 0:3:4:5 with yerrorbars lc rgb 'black' title 'min..max', 0.261 with lines lw 2 dt 2 title 'floor: cache-line ping-pong'
+set yrange [0.111333:*]
+plot 'rtt.dat' using 0:3:xtic(1) with boxes title 'median', '' using 0:3:4:5 with yerrorbars lc rgb 'black' title 'min..max', 0.334 with lines lw 2 dt 2 title 'floor: cache-line ping-pong'
 set output 'dump.png'
 set title 'Memory dump rate'
 set ylabel 'GB/s (log)'
@@ -28,8 +28,8 @@ set xtics rotate by -30
 set format y '%g'
 set key below horizontal
 set yrange [*:*]
-set yrange [*:9.16552]
-plot 'dump.dat' using 0:3:xtic(1) with boxes title 'median', '' using 0:3:4:5 with yerrorbars lc rgb 'black' title 'min..max', 3.05517 with lines lw 2 dt 2 title 'floor: memcpy, one thread'
+set yrange [*:9.68931]
+plot 'dump.dat' using 0:3:xtic(1) with boxes title 'median', '' using 0:3:4:5 with yerrorbars lc rgb 'black' title 'min..max', 3.22977 with lines lw 2 dt 2 title 'floor: memcpy, one thread'
 set output 'payload-rtt.png'
 set title 'Memory read round trip by size, p50'
 set xlabel 'payload bytes'
@@ -38,10 +38,11 @@ set logscale xy
 set xtics norotate
 set xtics ("64" 64, "1K" 1024, "16K" 16384, "256K" 262144, "4M" 4194304, "16M" 16777216)
 set format y '%g'
-set key outside right
+set key outside right top vertical
 set yrange [*:*]
-set yrange [0.087:*]
-plot 'payload-rtt.dat' using (strcol(1) eq 'mcdshm-busy' ? $2 : NaN):3:4:5 with yerrorlines title 'mcdshm-busy', 'payload-rtt.dat' using (strcol(1) eq 'mcdshm-hybrid' ? $2 : NaN):3:4:5 with yerrorlines title 'mcdshm-hybrid', 'payload-rtt.dat' using (strcol(1) eq 'mcdshm-sleep' ? $2 : NaN):3:4:5 with yerrorlines title 'mcdshm-sleep', 'payload-rtt.dat' using (strcol(1) eq 'qmp-unix' ? $2 : NaN):3:4:5 with yerrorlines title 'qmp-unix', 'payload-rtt.dat' using (strcol(1) eq 'rpc-tcp' ? $2 : NaN):3:4:5 with yerrorlines title 'rpc-tcp', 'payload-rtt.dat' using (strcol(1) eq 'rpc-unix' ? $2 : NaN):3:4:5 with yerrorlines title 'rpc-unix', 'payload-rtt.dat' using (strcol(1) eq 'zmq-ipc' ? $2 : NaN):3:4:5 with yerrorlines title 'zmq-ipc', 'payload-rtt.dat' using (strcol(1) eq 'zmq-tcp' ? $2 : NaN):3:4:5 with yerrorlines title 'zmq-tcp', 0.261 with lines lw 2 dt 2 lc rgb 'black' title 'floor: cache-line ping-pong'
+set autoscale xfix
+set yrange [0.111333:*]
+plot 'payload-rtt.dat' using (strcol(1) eq 'mcdshm-busy' ? $2 : NaN):3:4:5 with yerrorlines title 'mcdshm-busy', 'payload-rtt.dat' using (strcol(1) eq 'mcdshm-hybrid' ? $2 : NaN):3:4:5 with yerrorlines title 'mcdshm-hybrid', 'payload-rtt.dat' using (strcol(1) eq 'mcdshm-sleep' ? $2 : NaN):3:4:5 with yerrorlines title 'mcdshm-sleep', 'payload-rtt.dat' using (strcol(1) eq 'qmp-unix' ? $2 : NaN):3:4:5 with yerrorlines title 'qmp-unix', 'payload-rtt.dat' using (strcol(1) eq 'rpc-tcp' ? $2 : NaN):3:4:5 with yerrorlines title 'rpc-tcp', 'payload-rtt.dat' using (strcol(1) eq 'rpc-unix' ? $2 : NaN):3:4:5 with yerrorlines title 'rpc-unix', 'payload-rtt.dat' using (strcol(1) eq 'zmq-ipc' ? $2 : NaN):3:4:5 with yerrorlines title 'zmq-ipc', 'payload-rtt.dat' using (strcol(1) eq 'zmq-tcp' ? $2 : NaN):3:4:5 with yerrorlines title 'zmq-tcp', 0.334 with lines lw 2 dt 2 lc rgb 'black' title 'floor: cache-line ping-pong'
 set output 'payload-rate.png'
 set title 'Memory read rate by size'
 set xlabel 'payload bytes'
@@ -50,10 +51,11 @@ set logscale xy
 set xtics norotate
 set xtics ("64" 64, "1K" 1024, "16K" 16384, "256K" 262144, "4M" 4194304, "16M" 16777216)
 set format y '%g'
-set key outside right
+set key outside right top vertical
 set yrange [*:*]
-set yrange [*:9.16552]
-plot 'payload-rate.dat' using (strcol(1) eq 'mcdshm-busy' ? $2 : NaN):3:4:5 with yerrorlines title 'mcdshm-busy', 'payload-rate.dat' using (strcol(1) eq 'mcdshm-hybrid' ? $2 : NaN):3:4:5 with yerrorlines title 'mcdshm-hybrid', 'payload-rate.dat' using (strcol(1) eq 'mcdshm-sleep' ? $2 : NaN):3:4:5 with yerrorlines title 'mcdshm-sleep', 'payload-rate.dat' using (strcol(1) eq 'qmp-unix' ? $2 : NaN):3:4:5 with yerrorlines title 'qmp-unix', 'payload-rate.dat' using (strcol(1) eq 'rpc-tcp' ? $2 : NaN):3:4:5 with yerrorlines title 'rpc-tcp', 'payload-rate.dat' using (strcol(1) eq 'rpc-unix' ? $2 : NaN):3:4:5 with yerrorlines title 'rpc-unix', 'payload-rate.dat' using (strcol(1) eq 'zmq-ipc' ? $2 : NaN):3:4:5 with yerrorlines title 'zmq-ipc', 'payload-rate.dat' using (strcol(1) eq 'zmq-tcp' ? $2 : NaN):3:4:5 with yerrorlines title 'zmq-tcp', 3.05517 with lines lw 2 dt 2 lc rgb 'black' title 'floor: memcpy, one thread'
+set autoscale xfix
+set yrange [*:9.68931]
+plot 'payload-rate.dat' using (strcol(1) eq 'mcdshm-busy' ? $2 : NaN):3:4:5 with yerrorlines title 'mcdshm-busy', 'payload-rate.dat' using (strcol(1) eq 'mcdshm-hybrid' ? $2 : NaN):3:4:5 with yerrorlines title 'mcdshm-hybrid', 'payload-rate.dat' using (strcol(1) eq 'mcdshm-sleep' ? $2 : NaN):3:4:5 with yerrorlines title 'mcdshm-sleep', 'payload-rate.dat' using (strcol(1) eq 'qmp-unix' ? $2 : NaN):3:4:5 with yerrorlines title 'qmp-unix', 'payload-rate.dat' using (strcol(1) eq 'rpc-tcp' ? $2 : NaN):3:4:5 with yerrorlines title 'rpc-tcp', 'payload-rate.dat' using (strcol(1) eq 'rpc-unix' ? $2 : NaN):3:4:5 with yerrorlines title 'rpc-unix', 'payload-rate.dat' using (strcol(1) eq 'zmq-ipc' ? $2 : NaN):3:4:5 with yerrorlines title 'zmq-ipc', 'payload-rate.dat' using (strcol(1) eq 'zmq-tcp' ? $2 : NaN):3:4:5 with yerrorlines title 'zmq-tcp', 3.22977 with lines lw 2 dt 2 lc rgb 'black' title 'floor: memcpy, one thread'
 set output 'conn-p50.png'
 set title 'mcd\_qry\_state\_f p50 with N debuggers (median of the debuggers)'
 set xlabel 'connections'
@@ -62,10 +64,11 @@ set logscale xy
 set xtics norotate
 set xtics (1, 2, 4, 8, 16, 32, 64)
 set format y '%g'
-set key outside right
+set key outside right top vertical
 set yrange [*:*]
-set yrange [0.087:*]
-plot 'conn-p50.dat' using (strcol(1) eq 'mcdshm-hybrid' ? $2 : NaN):3:4:5 with yerrorlines title 'mcdshm-hybrid', 'conn-p50.dat' using (strcol(1) eq 'mcdshm-sleep' ? $2 : NaN):3:4:5 with yerrorlines title 'mcdshm-sleep', 0.261 with lines lw 2 dt 2 lc rgb 'black' title 'floor: cache-line ping-pong'
+set autoscale xfix
+set yrange [0.111333:*]
+plot 'conn-p50.dat' using (strcol(1) eq 'mcdshm-hybrid' ? $2 : NaN):3:4:5 with yerrorlines title 'mcdshm-hybrid', 'conn-p50.dat' using (strcol(1) eq 'mcdshm-sleep' ? $2 : NaN):3:4:5 with yerrorlines title 'mcdshm-sleep', 0.334 with lines lw 2 dt 2 lc rgb 'black' title 'floor: cache-line ping-pong'
 set output 'conn-p99.png'
 set title 'mcd\_qry\_state\_f p99 with N debuggers (worst debugger)'
 set xlabel 'connections'
@@ -74,7 +77,8 @@ set logscale xy
 set xtics norotate
 set xtics (1, 2, 4, 8, 16, 32, 64)
 set format y '%g'
-set key outside right
+set key outside right top vertical
 set yrange [*:*]
-set yrange [0.087:*]
-plot 'conn-p99.dat' using (strcol(1) eq 'mcdshm-hybrid' ? $2 : NaN):3:4:5 with yerrorlines title 'mcdshm-hybrid', 'conn-p99.dat' using (strcol(1) eq 'mcdshm-sleep' ? $2 : NaN):3:4:5 with yerrorlines title 'mcdshm-sleep', 0.261 with lines lw 2 dt 2 lc rgb 'black' title 'floor: cache-line ping-pong'
+set autoscale xfix
+set yrange [0.111333:*]
+plot 'conn-p99.dat' using (strcol(1) eq 'mcdshm-hybrid' ? $2 : NaN):3:4:5 with yerrorlines title 'mcdshm-hybrid', 'conn-p99.dat' using (strcol(1) eq 'mcdshm-sleep' ? $2 : NaN):3:4:5 with yerrorlines title 'mcdshm-sleep', 0.334 with lines lw 2 dt 2 lc rgb 'black' title 'floor: cache-line ping-pong'
