@@ -78,8 +78,8 @@ static json_object *recv_json(struct xconn *c)
 static void send_json(int fd, json_object *j)
 {
     size_t len;
-    const char *s = json_object_to_json_string_length(j, JSON_C_TO_STRING_PLAIN,
-                                                      &len);
+    const char *s =
+        json_object_to_json_string_length(j, JSON_C_TO_STRING_PLAIN, &len);
 
     write_all(fd, s, len);
     write_all(fd, "\r\n", 2);
@@ -302,8 +302,8 @@ static pid_t qmp_spawn(const struct xport *x, const struct opts *o,
 }
 
 /* Send one command and return the "return" member of its answer. */
-static json_object *command(struct xconn *c, const char *cmd,
-                            json_object *args, json_object **reply)
+static json_object *command(struct xconn *c, const char *cmd, json_object *args,
+                            json_object **reply)
 {
     json_object *j = json_object_new_object(), *r;
 

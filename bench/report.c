@@ -229,7 +229,8 @@ int res_write_json(const char *path, const struct opts *o)
         json_str(f, r->transport);
         fprintf(f, ", \"workload\": ");
         json_str(f, r->workload);
-        fprintf(f, ", \"param\": %llu, \"unit\": ", (unsigned long long)r->param);
+        fprintf(f,
+                ", \"param\": %llu, \"unit\": ", (unsigned long long)r->param);
         json_str(f, r->unit);
         fprintf(f,
                 ", \"median\": %.6g, \"min\": %.6g, \"max\": %.6g, "
@@ -337,8 +338,8 @@ static void bar_chart(FILE *g, const char *png, const char *title,
 
 /* One line per transport against the parameter, log-log. */
 static void sweep_chart(FILE *g, const char *png, const char *title,
-                        const char *xlabel, const char *ylabel,
-                        const char *dat, const char *workload, double floor,
+                        const char *xlabel, const char *ylabel, const char *dat,
+                        const char *workload, double floor,
                         const char *floor_label, const char *xtics)
 {
     const char *t[32];
@@ -366,8 +367,8 @@ static void sweep_chart(FILE *g, const char *png, const char *title,
     fprintf(g, "\n");
 }
 
-#define SIZE_TICS                                                             \
-    "(\"64\" 64, \"1K\" 1024, \"16K\" 16384, \"256K\" 262144, "               \
+#define SIZE_TICS                                               \
+    "(\"64\" 64, \"1K\" 1024, \"16K\" 16384, \"256K\" 262144, " \
     "\"4M\" 4194304, \"16M\" 16777216)"
 #define CONN_TICS "(1, 2, 4, 8, 16, 32, 64)"
 
@@ -421,10 +422,10 @@ int res_plot(const char *dir)
                   mcpy, "floor: memcpy, one thread");
     }
     if (n[2]) {
-        sweep_chart(g, "payload-rtt.png",
-                    "Memory read round trip by size, p50", "payload bytes",
-                    "microseconds", "payload-rtt.dat", "read-rtt-p50",
-                    floor_ns * 1e-3, "floor: cache-line ping-pong", SIZE_TICS);
+        sweep_chart(g, "payload-rtt.png", "Memory read round trip by size, p50",
+                    "payload bytes", "microseconds", "payload-rtt.dat",
+                    "read-rtt-p50", floor_ns * 1e-3,
+                    "floor: cache-line ping-pong", SIZE_TICS);
     }
     if (n[3]) {
         sweep_chart(g, "payload-rate.png", "Memory read rate by size",

@@ -90,8 +90,9 @@ struct rd {
 static void get(struct rd *r, void *v, size_t n)
 {
     if (r->len - r->off < n) {
-        fprintf(stderr, "mcdshm-bench: rpc: record ends at byte %zu, %zu "
-                        "more wanted\n",
+        fprintf(stderr,
+                "mcdshm-bench: rpc: record ends at byte %zu, %zu "
+                "more wanted\n",
                 r->len, n);
         exit(1);
     }
@@ -172,8 +173,9 @@ static void get_tx(struct rd *r, mcd_tx_st *tx, uint8_t *buf, uint32_t cap)
     tx->core_mode = get8(r);
     n = get32(r);
     if (n > r->len - r->off || (buf && n > cap)) {
-        fprintf(stderr, "mcdshm-bench: rpc: data count %u past the record "
-                        "or the buffer\n",
+        fprintf(stderr,
+                "mcdshm-bench: rpc: data count %u past the record "
+                "or the buffer\n",
                 n);
         exit(1);
     }
@@ -240,8 +242,8 @@ mcd_return_et rpc_resp_txlist(const uint8_t *p, size_t len, mcd_tx_st *tx,
     }
     n = get32(&r);
     if (n != ntx) {
-        fprintf(stderr, "mcdshm-bench: rpc: %u transactions back, sent %u\n",
-                n, ntx);
+        fprintf(stderr, "mcdshm-bench: rpc: %u transactions back, sent %u\n", n,
+                ntx);
         exit(1);
     }
     for (uint32_t i = 0; i < n; i++) {
@@ -301,8 +303,7 @@ int rpc_serve(struct bench_target *bt, const uint8_t *p, size_t len,
         if (rc == MCD_RET_ACT_NONE) {
             put32(out, n);
             for (uint32_t i = 0; i < n; i++) {
-                put_tx(out, &tx[i],
-                       echo || (tx[i].access_type & MCD_TX_AT_R));
+                put_tx(out, &tx[i], echo || (tx[i].access_type & MCD_TX_AT_R));
             }
             put32(out, n);
             put32(out, ok);
@@ -342,8 +343,9 @@ static void send_rec(int fd, const struct rpc_buf *b, uint32_t max)
     uint32_t len = (uint32_t)b->len;
 
     if (max && b->len + 4 > max) {
-        fprintf(stderr, "mcdshm-bench: rpc: a %zu-byte packet exceeds the "
-                        "%u-byte buffer\n",
+        fprintf(stderr,
+                "mcdshm-bench: rpc: a %zu-byte packet exceeds the "
+                "%u-byte buffer\n",
                 b->len + 4, max);
         exit(1);
     }

@@ -21,8 +21,7 @@
 
 static void die(const char *what, const char *addr)
 {
-    fprintf(stderr, "mcdshm-bench: %s '%s': %s\n", what, addr,
-            strerror(errno));
+    fprintf(stderr, "mcdshm-bench: %s '%s': %s\n", what, addr, strerror(errno));
     exit(1);
 }
 
@@ -36,8 +35,8 @@ int sock_listen(int tcp, char *addr, size_t len)
 
         a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
-                                 sizeof(one)) < 0 ||
+        if (fd < 0 ||
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
             bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
             getsockname(fd, (struct sockaddr *)&a, &al) < 0) {
             die("listen", "tcp:127.0.0.1");
@@ -154,8 +153,7 @@ int read_all(int fd, void *buf, size_t len)
             continue;
         }
         if (n < 0) {
-            fprintf(stderr, "mcdshm-bench: socket read: %s\n",
-                    strerror(errno));
+            fprintf(stderr, "mcdshm-bench: socket read: %s\n", strerror(errno));
             exit(1);
         }
         if (n == 0) {

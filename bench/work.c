@@ -69,8 +69,8 @@ mcd_return_et bt_access(struct bench_target *bt, mcd_tx_st *tx)
  * Client side
  */
 
-static void read_tx(mcd_tx_st *tx, uint32_t space, uint64_t addr,
-                    uint8_t *buf, uint32_t len)
+static void read_tx(mcd_tx_st *tx, uint32_t space, uint64_t addr, uint8_t *buf,
+                    uint32_t len)
 {
     memset(tx, 0, sizeof(*tx));
     tx->addr.address = addr;
@@ -108,8 +108,8 @@ static void read_ram(const struct xport *x, struct xconn *c, uint8_t *buf,
         size_t n = len - done < chunk ? len - done : chunk;
         mcd_tx_st tx;
 
-        read_tx(&tx, BENCH_SPACE_PHYS, BENCH_RAM_BASE + off + done,
-                buf + done, (uint32_t)n);
+        read_tx(&tx, BENCH_SPACE_PHYS, BENCH_RAM_BASE + off + done, buf + done,
+                (uint32_t)n);
         run_list(x, c, &tx, 1, "memory read");
     }
 }
@@ -197,8 +197,7 @@ static void payload_sweep(const struct xport *x, struct xconn *c,
     double *rate = xmalloc(o->repeats * sizeof(double));
 
     for (uint64_t size = 64; size <= max; size *= 4) {
-        progress("%s: reads of %llu bytes", x->name,
-                 (unsigned long long)size);
+        progress("%s: reads of %llu bytes", x->name, (unsigned long long)size);
         for (unsigned r = 0; r < o->repeats; r++) {
             uint64_t s[2048], t0 = now_ns(), t = 0;
             unsigned i = 0;
@@ -247,8 +246,8 @@ static double dump_once(const struct xport *x, struct xconn *c,
 void run_xport(const struct xport *x, const struct opts *o)
 {
     size_t len = (size_t)o->dump_mib << 20;
-    uint32_t ram = o->dump_mib > o->max_payload >> 20 ? o->dump_mib
-                                                      : o->max_payload >> 20;
+    uint32_t ram =
+        o->dump_mib > o->max_payload >> 20 ? o->dump_mib : o->max_payload >> 20;
     unsigned R = o->repeats;
     double *v[12];
     uint8_t *buf;
@@ -285,10 +284,10 @@ void run_xport(const struct xport *x, const struct opts *o)
         v[1][r] = l.p99;
         v[3][r] = 100.0 * (double)(cpu_ns(pid) - s0) / (double)t;
         v[4][r] = 100.0 * (double)(cpu_ns(0) - c0) / (double)t;
-        v[5][r] = time_calls(x, c, CALL_REGS, calls_for(x, o, 10), buf, NULL)
-                      .p50;
-        v[6][r] = time_calls(x, c, CALL_TX64, calls_for(x, o, 10), buf, NULL)
-                      .p50;
+        v[5][r] =
+            time_calls(x, c, CALL_REGS, calls_for(x, o, 10), buf, NULL).p50;
+        v[6][r] =
+            time_calls(x, c, CALL_TX64, calls_for(x, o, 10), buf, NULL).p50;
         v[7][r] = dump_once(x, c, o, buf, &moved);
         v[8][r] = (double)moved;
         s0 = cpu_ns(pid);
@@ -308,8 +307,8 @@ void run_xport(const struct xport *x, const struct opts *o)
     fig(x, "txlist64-p50", 64, "ns", v[6], R);
     fig(x, "dump", (uint64_t)o->dump_mib << 20, "GB/s", v[7], R);
     if (x->time_budget) {
-        fig(x, "dump-bytes-timed", (uint64_t)o->dump_mib << 20, "bytes",
-            v[8], R);
+        fig(x, "dump-bytes-timed", (uint64_t)o->dump_mib << 20, "bytes", v[8],
+            R);
     }
     fig(x, "cpu-idle-server", 0, "%", v[9], R);
     fig(x, "cpu-idle-client", 0, "%", v[10], R);

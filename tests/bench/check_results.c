@@ -77,11 +77,10 @@ static int check_row(json_object *r, long i)
     }
     if (!isfinite(med) || !isfinite(min) || !isfinite(max) || min > med ||
         med > max || rep < 1 || param < 0) {
-        return fail("row %ld (%s): median/min/max/repeats/param "
-                    "inconsistent",
-                    i,
-                    json_object_get_string(member(r, "workload",
-                                                  json_type_string)));
+        return fail(
+            "row %ld (%s): median/min/max/repeats/param "
+            "inconsistent",
+            i, json_object_get_string(member(r, "workload", json_type_string)));
     }
     return 0;
 }
@@ -100,7 +99,8 @@ int main(int argc, char **argv)
     }
     root = json_object_from_file(argv[2]);
     if (!root) {
-        return fail("%s: not valid JSON: %s", argv[2], json_util_get_last_err());
+        return fail("%s: not valid JSON: %s", argv[2],
+                    json_util_get_last_err());
     }
     if (!member(root, "machine", json_type_object) ||
         !member(root, "options", json_type_object)) {
@@ -150,11 +150,10 @@ int main(int argc, char **argv)
                         i + 2);
         }
         r = json_object_array_get_idx(rows, i);
-        snprintf(want, sizeof(want), "%s,%s,",
-                 json_object_get_string(member(r, "transport",
-                                               json_type_string)),
-                 json_object_get_string(member(r, "workload",
-                                               json_type_string)));
+        snprintf(
+            want, sizeof(want), "%s,%s,",
+            json_object_get_string(member(r, "transport", json_type_string)),
+            json_object_get_string(member(r, "workload", json_type_string)));
         if (strncmp(line, want, strlen(want))) {
             return fail("%s: line %ld differs from the JSON row", argv[1],
                         i + 2);
