@@ -319,6 +319,8 @@ void run_xport(const struct xport *x, const struct opts *o)
     waitpid(pid, NULL, 0);
     if (addr[0] == '/') {
         unlink(addr); /* a Unix socket or mcdshm endpoint */
+    } else if (!strncmp(addr, "ipc://", 6)) {
+        unlink(addr + 6); /* ZeroMQ leaves its ipc socket behind */
     }
     for (int i = 0; i < 12; i++) {
         free(v[i]);
