@@ -725,11 +725,12 @@ static void usage(FILE *f)
             "  -o, --only PATTERNS  run only the measurements whose name "
             "matches one of\n"
             "                       the comma-separated shell PATTERNS "
-            "(e.g. 'floor,mcdshm-*');\n"
-            "                       names: floor ring\n"
-            "                       mcdshm-busy mcdshm-hybrid mcdshm-sleep "
-            "qmp-unix rpc-tcp\n"
-            "                       rpc-unix zmq-ipc zmq-tcp connections trace\n"
+            "('floor,mcdshm-*');\n"
+            "                       names: floor ring mcdshm-busy "
+            "mcdshm-hybrid\n"
+            "                       mcdshm-sleep qmp-unix rpc-tcp rpc-unix "
+            "zmq-ipc zmq-tcp\n"
+            "                       connections trace\n"
             "      --csv FILE       write every row as CSV\n"
             "      --json FILE      write every row (and the machine) as "
             "JSON\n"
@@ -930,6 +931,16 @@ int main(int argc, char **argv)
     int rc = 0;
 
     parse(argc, argv, &o, &out);
+    for (i = 0; o.only && i < sizeof(measurements) / sizeof(measurements[0]);
+         i++) {
+        ran += selected(o.only, measurements[i].name);
+    }
+    if (o.only && ran == 0) {
+        fprintf(stderr, "mcdshm-bench: --only '%s' matches no measurement\n",
+                o.only);
+        return 2;
+    }
+    ran = 0;
     signal(SIGPIPE, SIG_IGN);
     setvbuf(stdout, NULL, _IOLBF, 0);
     printf("mcdshm-bench: %u repeats, %u samples per latency, %u MiB dump, "
@@ -956,12 +967,6 @@ int main(int argc, char **argv)
                      measurements[i].name);
             measurements[i].run(&one);
             ran++;
-        }
-        if (ran == 0) {
-            fprintf(stderr,
-                    "mcdshm-bench: --only '%s' matches no measurement\n",
-                    o.only);
-            return 2;
         }
     }
     res_print();

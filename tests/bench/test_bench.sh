@@ -38,4 +38,9 @@ if "$bench" --repeats 0 >/dev/null 2>"$dir/err"; then
 fi
 grep -q -- "--repeats must be a number in 1..64, got '0'" "$dir/err" ||
     { echo "bad --repeats message: $(cat "$dir/err")"; exit 1; }
+if "$bench" --only no-such-measurement >/dev/null 2>"$dir/err"; then
+    echo "--only matching nothing accepted"; exit 1
+fi
+grep -q "matches no measurement" "$dir/err" ||
+    { echo "bad --only message: $(cat "$dir/err")"; exit 1; }
 echo "bench smoke test passed"
