@@ -1,16 +1,23 @@
 /*
- * mcdshm-bench: the transport's latency and throughput beside the physical
- * floor, measured in one run so the ratios are fair on a noisy machine.
+ * mcdshm-bench: mcdshm beside the physical floor and beside every
+ * transport MCD has been carried over before, measured in one run so the
+ * ratios are fair on a noisy machine.  Every figure is taken
+ * --repeats times and reported as median, min and max (report.c).
  *
  * Every measurement runs between two processes, the client pinned to one
  * CPU and the server to another:
- *   floor      a cache line bounced between the two processes;
- *   eventfd    a blocking eventfd ping-pong, the floor of any sleeping wait;
+ *   floor      a cache line bounced between the two processes; a blocking
+ *              eventfd ping-pong (the floor of any sleeping wait); memcpy
+ *              of the dump size in one thread;
  *   ring       request/response round trips through a real mcdshm region
  *              (handshake, rings, doorbells) for 64- and 256-byte records
- *              under the busy, hybrid and sleep policies, and pipelined
- *              throughput with enqueue and dequeue timed separately;
- *   idle       the server's CPU use while it waits with no traffic.
+ *              under the busy, hybrid and sleep policies, pipelined
+ *              throughput, and the server's CPU while idle;
+ *   mcdshm-*   the full path, libmcdshm.so to mcdshm-vp (full.c), and
+ *   qmp-unix, rpc-tcp, rpc-unix, zmq-ipc, zmq-tcp
+ *              the baselines (qmp.c, rpc.c, zmq.c), all running the same
+ *              workloads against the same platform (work.c);
+ *   connections  1..N debugger processes on one mcdshm server (full.c).
  * Each timed sample includes one clock_gettime() on each end; so do the
  * floors, so the ratios are like for like.
  */
@@ -18,7 +25,9 @@
 #define _GNU_SOURCE
 #endif
 #include <errno.h>
+#include <fnmatch.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,6 +36,7 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -107,8 +117,9 @@ pid_t fork_or_die(void)
 /* The floor: one cache line bounced between two processes. */
 static struct lat bench_pingpong(const struct opts *o)
 {
-    uint64_t *line = shared_map(4096), *s = calloc(o->samples, 8);
+    uint64_t *line = shared_map(4096), *s = xmalloc(o->samples * 8ull);
     pid_t pid = fork_or_die();
+    struct lat l;
     unsigned i;
 
     if (pid == 0) {
@@ -137,15 +148,18 @@ static struct lat bench_pingpong(const struct opts *o)
     }
     waitpid(pid, NULL, 0);
     munmap(line, 4096);
-    return summarize(s, o->samples);
+    l = summarize(s, o->samples);
+    free(s);
+    return l;
 }
 
 /* The sleeping floor: blocking eventfd ping-pong between two processes. */
 static struct lat bench_eventfd(const struct opts *o, unsigned n)
 {
     int a = eventfd(0, 0), b = eventfd(0, 0);
-    uint64_t *s = calloc(n, 8), v = 1;
+    uint64_t *s = xmalloc(n * 8ull), v = 1;
     pid_t pid = fork_or_die();
+    struct lat l;
     unsigned i;
 
     if (pid == 0) {
@@ -172,7 +186,9 @@ static struct lat bench_eventfd(const struct opts *o, unsigned n)
     waitpid(pid, NULL, 0);
     close(a);
     close(b);
-    return summarize(s, n);
+    l = summarize(s, n);
+    free(s);
+    return l;
 }
 
 /* ------------------------------------------------------------------------
@@ -231,6 +247,7 @@ static void echo_serve(const struct server_args *a)
 }
 
 struct client {
+    char path[SHM_PATH_MAX];
     struct shm_conn c;
     struct shm_ring req, resp;
     struct shm_waiter w;
@@ -241,16 +258,15 @@ static void client_open(struct client *cl, enum shm_policy policy,
                         const struct opts *o)
 {
     struct server_args a = { .policy = policy, .cpu = o->cpu_server };
-    char path[SHM_PATH_MAX], err[SHM_ERRLEN];
+    char *path = cl->path, err[SHM_ERRLEN];
     int tries;
 
-    snprintf(a.name, sizeof(a.name), "bench-%d-%s", (int)getpid(),
-             shm_policy_name(policy));
+    unique_name(a.name, sizeof(a.name), shm_policy_name(policy));
     cl->server = fork_or_die();
     if (cl->server == 0) {
         echo_serve(&a);
     }
-    if (shm_endpoint_path(a.name, path, sizeof(path), err) < 0) {
+    if (shm_endpoint_path(a.name, path, sizeof(cl->path), err) < 0) {
         fprintf(stderr, "mcdshm-bench: %s\n", err);
         exit(1);
     }
@@ -274,6 +290,7 @@ static void client_close(struct client *cl)
     shm_waiter_destroy(&cl->w);
     shm_conn_close(&cl->c);
     waitpid(cl->server, NULL, 0);
+    unlink(cl->path);
 }
 
 /* Write one request of @size bytes (header included). */
@@ -315,7 +332,8 @@ static void wait_response(struct client *cl)
 
 static struct lat ring_rtt(struct client *cl, uint32_t size, unsigned n)
 {
-    uint64_t *s = calloc(n, 8);
+    uint64_t *s = xmalloc(n * 8ull);
+    struct lat l;
     unsigned i;
 
     for (i = 0; i < n + 100; i++) {
@@ -330,7 +348,9 @@ static struct lat ring_rtt(struct client *cl, uint32_t size, unsigned n)
             s[i - 100] = now_ns() - t0;
         }
     }
-    return summarize(s, n);
+    l = summarize(s, n);
+    free(s);
+    return l;
 }
 
 struct thru {
@@ -370,31 +390,22 @@ static struct thru ring_throughput(struct client *cl, uint32_t size, unsigned n)
     return r;
 }
 
-/* CPU time (ns) used so far by process @pid, from /proc. */
-static uint64_t cpu_ns(pid_t pid)
+/*
+ * CPU time (ns) used so far by process @pid (0: this one), all its threads
+ * together, from the kernel's per-process CPU clock (exact, not in ticks).
+ */
+uint64_t cpu_ns(pid_t pid)
 {
-    char path[64], buf[1024], *p;
-    unsigned long ut = 0, st = 0;
-    FILE *f;
+    struct timespec ts;
+    clockid_t clk = CLOCK_PROCESS_CPUTIME_ID;
 
-    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-    f = fopen(path, "r");
-    if (!f || !fgets(buf, sizeof(buf), f)) {
-        if (f) {
-            fclose(f);
-        }
+    if (pid != 0 && clock_getcpuclockid(pid, &clk) != 0) {
         return 0;
     }
-    fclose(f);
-    p = strrchr(buf, ')');
-    /* Fields after the command: state is 3rd, utime 14th, stime 15th. */
-    if (!p || sscanf(p + 2,
-                     "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
-                     "%lu %lu",
-                     &ut, &st) != 2) {
+    if (clock_gettime(clk, &ts) < 0) {
         return 0;
     }
-    return (uint64_t)(ut + st) * (1000000000ull / sysconf(_SC_CLK_TCK));
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 /* Server CPU use while idle, after one request woke it up. */
@@ -411,81 +422,478 @@ static double idle_cpu_pct(struct client *cl, unsigned ms)
     return 100.0 * (double)(c1 - c0) / (double)(t1 - t0);
 }
 
-void print_lat(const char *what, struct lat l)
+void *xmalloc(size_t len)
 {
-    printf("%-34s p50 %8.0f ns  p99 %8.0f ns  mean %8.0f ns\n", what, l.p50,
-           l.p99, l.mean);
+    void *p = malloc(len ? len : 1);
+
+    if (!p) {
+        fprintf(stderr, "mcdshm-bench: out of memory (%zu bytes)\n", len);
+        exit(1);
+    }
+    return p;
 }
 
-void goal(const char *what, double ratio, double limit)
+void progress(const char *fmt, ...)
 {
-    printf("goal  %-44s %6.2fx  (<= %.2fx)  %s\n", what, ratio, limit,
-           ratio <= limit ? "met" : "NOT MET");
+    va_list ap;
+
+    fprintf(stderr, "mcdshm-bench: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
 }
+
+void unique_name(char *buf, size_t len, const char *what)
+{
+    static unsigned n;
+
+    snprintf(buf, len, "%s-%d-%u", what, (int)getpid(), n++);
+}
+
+/* ------------------------------------------------------------------------
+ * Measurements: each records its rows with res_add(), o->repeats values
+ */
+
+static void m_floor(const struct opts *o)
+{
+    unsigned R = o->repeats;
+    double v[5][64];
+
+    for (unsigned r = 0; r < R; r++) {
+        struct lat l;
+
+        l = bench_pingpong(o);
+        v[0][r] = l.p50;
+        v[1][r] = l.p99;
+        l = bench_eventfd(o, o->samples / 4);
+        v[2][r] = l.p50;
+        v[3][r] = l.p99;
+        v[4][r] = bench_memcpy_once(o->dump_mib);
+    }
+    res_add("floor", "pingpong-p50", 0, "ns", v[0], R);
+    res_add("floor", "pingpong-p99", 0, "ns", v[1], R);
+    res_add("floor", "eventfd-p50", 0, "ns", v[2], R);
+    res_add("floor", "eventfd-p99", 0, "ns", v[3], R);
+    res_add("floor", "memcpy", (uint64_t)o->dump_mib << 20, "GB/s", v[4], R);
+}
+
+static void m_ring(const struct opts *o)
+{
+    static const enum shm_policy pol[] = { SHM_POLICY_BUSY, SHM_POLICY_HYBRID,
+                                           SHM_POLICY_SLEEP };
+    static const uint32_t sizes[] = { 64, 256 };
+    unsigned R = o->repeats;
+
+    for (size_t p = 0; p < 3; p++) {
+        unsigned n = pol[p] == SHM_POLICY_SLEEP ? o->samples / 4 : o->samples;
+        double v[7][64];
+        struct client cl;
+        char name[32];
+
+        snprintf(name, sizeof(name), "ring-%s", shm_policy_name(pol[p]));
+        progress("%s: round trips, throughput, idle", name);
+        client_open(&cl, pol[p], o);
+        for (size_t s = 0; s < 2; s++) {
+            for (unsigned r = 0; r < R; r++) {
+                struct lat l = ring_rtt(&cl, sizes[s], n);
+                struct thru t = ring_throughput(&cl, sizes[s], o->records);
+
+                v[0][r] = l.p50;
+                v[1][r] = l.p99;
+                v[2][r] = t.mrec_s;
+                v[3][r] = t.enq_ns;
+                v[4][r] = t.deq_ns;
+            }
+            res_add(name, "ring-rtt-p50", sizes[s], "ns", v[0], R);
+            res_add(name, "ring-rtt-p99", sizes[s], "ns", v[1], R);
+            res_add(name, "ring-thru", sizes[s], "Mrec/s", v[2], R);
+            res_add(name, "ring-enqueue", sizes[s], "ns/rec", v[3], R);
+            res_add(name, "ring-dequeue", sizes[s], "ns/rec", v[4], R);
+        }
+        for (unsigned r = 0; r < R; r++) {
+            v[5][r] = idle_cpu_pct(&cl, o->idle_ms);
+        }
+        res_add(name, "cpu-idle-server", 0, "%", v[5], R);
+        client_close(&cl);
+    }
+}
+
+static void m_mcdshm_busy(const struct opts *o)
+{
+    run_xport(&xport_mcdshm[0], o);
+}
+
+static void m_mcdshm_hybrid(const struct opts *o)
+{
+    run_xport(&xport_mcdshm[1], o);
+}
+
+static void m_mcdshm_sleep(const struct opts *o)
+{
+    run_xport(&xport_mcdshm[2], o);
+}
+
+static void m_mcdshm_rings(const struct opts *o)
+{
+    run_xport(&xport_mcdshm_rings, o);
+}
+
+static void m_mcdshm_relay(const struct opts *o)
+{
+    run_xport(&xport_mcdshm_relay, o);
+}
+
+static void m_qmp(const struct opts *o)
+{
+    run_xport(&xport_qmp_unix, o);
+}
+
+static void m_rpc_tcp(const struct opts *o)
+{
+    run_xport(&xport_rpc_tcp, o);
+}
+
+static void m_rpc_unix(const struct opts *o)
+{
+    run_xport(&xport_rpc_unix, o);
+}
+
+static void m_zmq_ipc(const struct opts *o)
+{
+    run_xport(&xport_zmq_ipc, o);
+}
+
+static void m_zmq_tcp(const struct opts *o)
+{
+    run_xport(&xport_zmq_tcp, o);
+}
+
+/*
+ * Every measurement, in the order they run.  To add one (e.g. a relay or
+ * another platform): write `void fn(const struct opts *o)` that records
+ * its rows with res_add() (or a struct xport run with run_xport()), and
+ * add a line here.  --only matches the name.
+ */
+static const struct measurement {
+    const char *name;
+    void (*run)(const struct opts *o);
+} measurements[] = {
+    { "floor", m_floor },
+    { "ring", m_ring },
+    { "mcdshm-busy", m_mcdshm_busy },
+    { "mcdshm-hybrid", m_mcdshm_hybrid },
+    { "mcdshm-sleep", m_mcdshm_sleep },
+    { "mcdshm-rings", m_mcdshm_rings },
+    { "mcdshm-relay", m_mcdshm_relay },
+    { "qmp-unix", m_qmp },
+    { "rpc-tcp", m_rpc_tcp },
+    { "rpc-unix", m_rpc_unix },
+    { "zmq-ipc", m_zmq_ipc },
+    { "zmq-tcp", m_zmq_tcp },
+    { "connections", bench_connections },
+    { "trace", bench_trace },
+};
+
+/* ------------------------------------------------------------------------
+ * Goals: ratios of medians from this run, recorded as rows of "goal"
+ */
+
+static void goal(const char *name, double num, double den, int higher,
+                 double limit, const char *what)
+{
+    double ratio;
+
+    if (num <= 0 || den <= 0) {
+        return; /* one side was not measured (--only) */
+    }
+    ratio = num / den;
+    res_add("goal", name, 0, "x", &ratio, 1);
+    printf("goal  %-58s %9.2fx  (%s %.2fx)  %s\n", what, ratio,
+           higher ? ">=" : "<=", limit,
+           (higher ? ratio >= limit : ratio <= limit) ? "met" : "NOT MET");
+}
+
+static void goal_pct(double pct, const char *what)
+{
+    if (pct < 0) {
+        return;
+    }
+    printf("goal  %-58s %8.2f %%  (< 1 %%)    %s\n", what, pct,
+           pct < 1.0 ? "met" : "NOT MET");
+}
+
+static double med(const char *t, const char *w, uint64_t p)
+{
+    return res_median(t, w, p);
+}
+
+static void goals(const struct opts *o)
+{
+    static const char *const pol[] = { "busy", "hybrid" };
+    double floor = med("floor", "pingpong-p50", 0);
+    double mcpy = med("floor", "memcpy", (uint64_t)o->dump_mib << 20);
+    uint64_t dump = (uint64_t)o->dump_mib << 20, nc = 1;
+    char t[32], n[64], w[96];
+
+    printf("\nGoals (ratios of medians of this run)\n");
+    for (int i = 0; i < 2; i++) {
+        double rtt, d;
+
+        snprintf(t, sizeof(t), "mcdshm-%s", pol[i]);
+        rtt = med(t, "rtt-p50", 0);
+        d = med(t, "dump", dump);
+        snprintf(n, sizeof(n), "%s-rtt-vs-floor", pol[i]);
+        snprintf(w, sizeof(w), "%s qry_state p50 / cache-line floor p50", t);
+        goal(n, rtt, floor, 0, 2.5, w);
+        snprintf(n, sizeof(n), "qmp-rtt-vs-%s", pol[i]);
+        snprintf(w, sizeof(w), "qmp-unix p50 / %s p50", t);
+        goal(n, med("qmp-unix", "rtt-p50", 0), rtt, 1, 30, w);
+        snprintf(n, sizeof(n), "rpc-unix-rtt-vs-%s", pol[i]);
+        snprintf(w, sizeof(w), "rpc-unix p50 / %s p50", t);
+        goal(n, med("rpc-unix", "rtt-p50", 0), rtt, 1, 10, w);
+        snprintf(n, sizeof(n), "%s-dump-vs-memcpy", pol[i]);
+        snprintf(w, sizeof(w), "%s dump (direct window) / memcpy", t);
+        goal(n, d, mcpy, 1, 0.9, w);
+        snprintf(n, sizeof(n), "%s-dump-vs-qmp", pol[i]);
+        snprintf(w, sizeof(w), "%s dump / qmp-unix dump", t);
+        goal(n, d, med("qmp-unix", "dump", dump), 1, 500, w);
+        snprintf(n, sizeof(n), "%s-dump-vs-rpc-tcp", pol[i]);
+        snprintf(w, sizeof(w), "%s dump / rpc-tcp dump", t);
+        goal(n, d, med("rpc-tcp", "dump", dump), 1, 3, w);
+        /* Flat from 1 MiB to the largest payload: slowest / fastest. */
+        if (o->max_payload >= (4u << 20)) {
+            double lo = 0, hi = 0;
+
+            for (uint64_t s = 1u << 20; s <= o->max_payload; s *= 4) {
+                double r = med(t, "read-rate", s);
+
+                lo = lo == 0 || r < lo ? r : lo;
+                hi = r > hi ? r : hi;
+            }
+            snprintf(n, sizeof(n), "%s-rate-flatness", pol[i]);
+            snprintf(w, sizeof(w), "%s read rate 1 MiB..%u MiB, min / max",
+                     t, o->max_payload >> 20);
+            goal(n, lo, hi, 1, 0.8, w);
+        }
+    }
+    for (int i = 1; i < 3; i++) {
+        static const char *const p3[] = { "busy", "hybrid", "sleep" };
+
+        snprintf(t, sizeof(t), "mcdshm-%s", p3[i]);
+        if (med(t, "rtt-p50", 0) > 0) {
+            snprintf(w, sizeof(w), "%s idle CPU, server", t);
+            goal_pct(med(t, "cpu-idle-server", 0), w);
+            snprintf(w, sizeof(w), "%s idle CPU, debugger", t);
+            goal_pct(med(t, "cpu-idle-client", 0), w);
+        }
+    }
+    goal("rings-dump-vs-memcpy", med("mcdshm-rings", "dump", dump), mcpy, 1,
+         0.8, "mcdshm-rings dump (window off) / memcpy");
+    goal("relay-dump-vs-rpc-tcp", med("mcdshm-relay", "dump", dump),
+         med("rpc-tcp", "dump", dump), 1, 1.0,
+         "mcdshm-relay dump / rpc-tcp dump");
+    while (nc * 2 <= o->max_conns) {
+        nc *= 2;
+    }
+    for (int i = 1; i < 3; i++) {
+        static const char *const p3[] = { "busy", "hybrid", "sleep" };
+
+        snprintf(t, sizeof(t), "mcdshm-%s", p3[i]);
+        snprintf(n, sizeof(n), "%s-conn-p99-vs-single", p3[i]);
+        snprintf(w, sizeof(w), "%s p99 with %llu debuggers / p99 of one", t,
+                 (unsigned long long)nc);
+        goal(n, med(t, "conn-rtt-p99", nc), med(t, "conn-rtt-p99", 1), 0, 20,
+             w);
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Options
+ */
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: mcdshm-bench [options]\n"
-               "Measure the mcdshm rings against the physical floor in one "
-               "run.\n\n"
-               "  -n, --samples N    round trips per latency figure "
-               "(default 200000)\n"
-               "  -r, --records N    records per throughput figure "
-               "(default 2000000)\n"
-               "  -i, --idle-ms N    idle window for the CPU figure "
-               "(default 2000)\n"
-               "  -c, --cpus A,B     pin client to CPU A, server to B "
-               "(default 0,1; -1,-1 = no pinning)\n"
-               "  -d, --dump-mib N   size of the memory dump (default 64)\n"
-               "  -q, --quick        small counts, for a smoke run\n"
-               "  -h, --help         this text\n");
+    fprintf(f,
+            "usage: mcdshm-bench [options]\n"
+            "Measure mcdshm beside the physical floor and the QMP-style, "
+            "binary RPC and\nZeroMQ transports, side by side in one run.\n\n"
+            "  -R, --repeats N      repeats of every figure; the report "
+            "gives median,\n"
+            "                       min and max (default 5)\n"
+            "  -n, --samples N      round trips per latency figure "
+            "(default 100000)\n"
+            "  -r, --records N      records per ring throughput figure "
+            "(default 1000000)\n"
+            "  -i, --idle-ms N      idle window for CPU figures "
+            "(default 1000)\n"
+            "  -d, --dump-mib N     size of the memory dump, MiB "
+            "(default 64)\n"
+            "  -p, --max-payload N  largest payload of the size sweep, "
+            "bytes, 64..256M\n"
+            "                       (default 16M; K and M suffixes)\n"
+            "  -k, --max-conns N    connection sweep 1, 2, 4 .. N, up to 64 "
+            "(default 16)\n"
+            "  -b, --budget-ms N    time budget of one slow dump (QMP), "
+            "ms (default 3000)\n"
+            "  -c, --cpus A,B       pin client to CPU A, server to B "
+            "(default 0,1;\n"
+            "                       -1,-1 = no pinning)\n"
+            "  -o, --only PATTERNS  run only the measurements whose name "
+            "matches one of\n"
+            "                       the comma-separated shell PATTERNS "
+            "('floor,mcdshm-*');\n"
+            "                       names: floor ring mcdshm-busy "
+            "mcdshm-hybrid\n"
+            "                       mcdshm-sleep qmp-unix rpc-tcp rpc-unix "
+            "zmq-ipc zmq-tcp\n"
+            "                       connections trace\n"
+            "      --csv FILE       write every row as CSV\n"
+            "      --json FILE      write every row (and the machine) as "
+            "JSON\n"
+            "      --out DIR        both, as DIR/bench.csv and "
+            "DIR/bench.json\n"
+            "      --plot DIR       render PNG charts with gnuplot into DIR\n"
+            "  -q, --quick          tiny counts, for a smoke run (seconds)\n"
+            "  -h, --help           this text\n"
+            "Progress goes to stderr, rows and goals to stdout.\n");
 }
 
-static void parse(int argc, char **argv, struct opts *o)
+/* @s as an unsigned number in [@min, @max] (K, M, G suffixes), or exit. */
+static uint64_t num(const char *opt, const char *s, uint64_t min,
+                    uint64_t max)
 {
+    char *end;
+    unsigned long long v;
+
+    errno = 0;
+    v = strtoull(s, &end, 0);
+    if (*end == 'K' || *end == 'k') {
+        v <<= 10, end++;
+    } else if (*end == 'M' || *end == 'm') {
+        v <<= 20, end++;
+    } else if (*end == 'G' || *end == 'g') {
+        v <<= 30, end++;
+    }
+    if (errno || end == s || *end || *s == '-' || v < min || v > max) {
+        fprintf(stderr,
+                "mcdshm-bench: %s must be a number in %llu..%llu, got "
+                "'%s'\n",
+                opt, (unsigned long long)min, (unsigned long long)max, s);
+        exit(2);
+    }
+    return v;
+}
+
+struct outputs {
+    const char *csv, *json, *plot;
+    char csv_buf[4096], json_buf[4096];
+};
+
+static void parse(int argc, char **argv, struct opts *o, struct outputs *out)
+{
+    enum { OPT_CSV = 256, OPT_JSON, OPT_OUT, OPT_PLOT };
     static const struct option lo[] = {
+        { "repeats", required_argument, 0, 'R' },
         { "samples", required_argument, 0, 'n' },
         { "records", required_argument, 0, 'r' },
         { "idle-ms", required_argument, 0, 'i' },
-        { "cpus", required_argument, 0, 'c' },
         { "dump-mib", required_argument, 0, 'd' },
+        { "max-payload", required_argument, 0, 'p' },
+        { "max-conns", required_argument, 0, 'k' },
+        { "budget-ms", required_argument, 0, 'b' },
+        { "cpus", required_argument, 0, 'c' },
+        { "only", required_argument, 0, 'o' },
+        { "csv", required_argument, 0, OPT_CSV },
+        { "json", required_argument, 0, OPT_JSON },
+        { "out", required_argument, 0, OPT_OUT },
+        { "plot", required_argument, 0, OPT_PLOT },
         { "quick", no_argument, 0, 'q' },
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
     int ch;
 
-    while ((ch = getopt_long(argc, argv, "n:r:i:c:d:qh", lo, NULL)) != -1) {
+    /* --quick first, so that explicit options given with it win. */
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--quick") || !strcmp(argv[i], "-q")) {
+            o->quick = 1;
+            o->repeats = 2;
+            o->samples = 2000;
+            o->records = 20000;
+            o->idle_ms = 50;
+            o->dump_mib = 4;
+            o->max_payload = 256u << 10;
+            o->max_conns = 2;
+            o->budget_ms = 50;
+        }
+    }
+    while ((ch = getopt_long(argc, argv, "R:n:r:i:d:p:k:b:c:o:qh", lo,
+                             NULL)) != -1) {
         switch (ch) {
+        case 'R':
+            o->repeats =
+                (unsigned)num("--repeats", optarg, 1, RES_MAX_VALUES);
+            break;
         case 'n':
-            o->samples = (unsigned)strtoul(optarg, NULL, 0);
+            o->samples = (unsigned)num("--samples", optarg, 100, 100000000);
             break;
         case 'r':
-            o->records = (unsigned)strtoul(optarg, NULL, 0);
+            o->records = (unsigned)num("--records", optarg, 1000, 1000000000);
             break;
         case 'i':
-            o->idle_ms = (unsigned)strtoul(optarg, NULL, 0);
-            break;
-        case 'c':
-            if (sscanf(optarg, "%d,%d", &o->cpu_client, &o->cpu_server) != 2) {
-                fprintf(stderr, "mcdshm-bench: --cpus wants A,B, got '%s'\n",
-                        optarg);
-                exit(2);
-            }
+            o->idle_ms = (unsigned)num("--idle-ms", optarg, 10, 600000);
             break;
         case 'd':
-            o->dump_mib = (uint32_t)strtoul(optarg, NULL, 0);
-            if (o->dump_mib < 1 || o->dump_mib > 2048) {
-                fprintf(stderr, "mcdshm-bench: --dump-mib must be 1..2048, "
-                                "got '%s'\n",
+            o->dump_mib = (uint32_t)num("--dump-mib", optarg, 1, 2048);
+            break;
+        case 'p':
+            o->max_payload =
+                (uint32_t)num("--max-payload", optarg, 64, 256u << 20);
+            break;
+        case 'k':
+            o->max_conns = (unsigned)num("--max-conns", optarg, 1, 64);
+            break;
+        case 'b':
+            o->budget_ms = (unsigned)num("--budget-ms", optarg, 10, 3600000);
+            break;
+        case 'c':
+            if (sscanf(optarg, "%d,%d", &o->cpu_client, &o->cpu_server) != 2 ||
+                o->cpu_client < -1 || o->cpu_server < -1) {
+                fprintf(stderr,
+                        "mcdshm-bench: --cpus wants A,B (CPU numbers or "
+                        "-1), got '%s'\n",
                         optarg);
                 exit(2);
             }
             break;
+        case 'o':
+            o->only = optarg;
+            break;
+        case OPT_CSV:
+            out->csv = optarg;
+            break;
+        case OPT_JSON:
+            out->json = optarg;
+            break;
+        case OPT_OUT:
+            if (mkdir(optarg, 0755) < 0 && errno != EEXIST) {
+                fprintf(stderr, "mcdshm-bench: --out: cannot create '%s': "
+                                "%s\n",
+                        optarg, strerror(errno));
+                exit(2);
+            }
+            snprintf(out->csv_buf, sizeof(out->csv_buf), "%s/bench.csv",
+                     optarg);
+            snprintf(out->json_buf, sizeof(out->json_buf), "%s/bench.json",
+                     optarg);
+            out->csv = out->csv_buf;
+            out->json = out->json_buf;
+            break;
+        case OPT_PLOT:
+            out->plot = optarg;
+            break;
         case 'q':
-            o->samples = 20000;
-            o->records = 200000;
-            o->idle_ms = 500;
             break;
         case 'h':
             usage(stdout);
@@ -495,84 +903,100 @@ static void parse(int argc, char **argv, struct opts *o)
             exit(2);
         }
     }
-    if (o->samples < 100 || o->records < 1000) {
-        fprintf(stderr, "mcdshm-bench: --samples must be >= 100 and "
-                        "--records >= 1000\n");
+    if (optind < argc) {
+        fprintf(stderr, "mcdshm-bench: unexpected argument '%s'\n",
+                argv[optind]);
+        usage(stderr);
         exit(2);
     }
 }
 
+/* Whether @name matches one of the comma-separated patterns of @only. */
+static int selected(const char *only, const char *name)
+{
+    char pat[256];
+
+    while (*only) {
+        size_t n = strcspn(only, ",");
+
+        snprintf(pat, sizeof(pat), "%.*s", (int)n, only);
+        if (fnmatch(pat, name, 0) == 0) {
+            return 1;
+        }
+        only += n + (only[n] == ',');
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    static const enum shm_policy pol[] = { SHM_POLICY_BUSY, SHM_POLICY_HYBRID,
-                                           SHM_POLICY_SLEEP };
-    static const uint32_t sizes[] = { 64, 256 };
-    struct opts o = { 200000, 2000000, 2000, 0, 1, 64 };
-    struct lat floor, efd, rtt[3][2], full[2];
-    double idle[3], mcpy, dump[2];
-    char what[64];
-    size_t p, s;
+    struct opts o = {
+        .samples = 100000,
+        .records = 1000000,
+        .idle_ms = 1000,
+        .repeats = 5,
+        .budget_ms = 3000,
+        .max_conns = 16,
+        .cpu_client = 0,
+        .cpu_server = 1,
+        .dump_mib = 64,
+        .max_payload = 16u << 20,
+    };
+    struct outputs out = { 0 };
+    size_t i, ran = 0;
+    char load[128];
+    int rc = 0;
 
-    parse(argc, argv, &o);
+    parse(argc, argv, &o, &out);
+    for (i = 0; o.only && i < sizeof(measurements) / sizeof(measurements[0]);
+         i++) {
+        ran += selected(o.only, measurements[i].name);
+    }
+    if (o.only && ran == 0) {
+        fprintf(stderr, "mcdshm-bench: --only '%s' matches no measurement\n",
+                o.only);
+        return 2;
+    }
+    ran = 0;
     signal(SIGPIPE, SIG_IGN);
-    printf("mcdshm-bench: %u samples per latency, %u records per "
-           "throughput, client CPU %d, server CPU %d\n\n",
-           o.samples, o.records, o.cpu_client, o.cpu_server);
-    floor = bench_pingpong(&o);
-    print_lat("floor: cache-line ping-pong", floor);
-    efd = bench_eventfd(&o, o.samples / 4);
-    print_lat("floor: eventfd ping-pong", efd);
-    for (p = 0; p < 3; p++) {
-        struct client cl;
-        unsigned n = pol[p] == SHM_POLICY_SLEEP ? o.samples / 4 : o.samples;
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    printf("mcdshm-bench: %u repeats, %u samples per latency, %u MiB dump, "
+           "payloads to %u bytes, 1..%u connections, client CPU %d, server "
+           "CPU %d\n",
+           o.repeats, o.samples, o.dump_mib, o.max_payload, o.max_conns,
+           o.cpu_client, o.cpu_server);
+    printf("load average at the start: %s\n\n", loadavg(load, sizeof(load)));
+    /*
+     * Round after round, every measurement once per round: the load of a
+     * shared machine changes over minutes, and this way each transport
+     * sees every phase of it, so the medians stay comparable.
+     */
+    for (unsigned round = 0; round < o.repeats; round++) {
+        struct opts one = o;
 
-        client_open(&cl, pol[p], &o);
-        for (s = 0; s < 2; s++) {
-            struct thru t;
-
-            snprintf(what, sizeof(what), "ring rtt %-6s %3uB",
-                     shm_policy_name(pol[p]), sizes[s]);
-            rtt[p][s] = ring_rtt(&cl, sizes[s], n);
-            print_lat(what, rtt[p][s]);
-            t = ring_throughput(&cl, sizes[s], o.records);
-            printf("ring thru %-6s %3uB                %6.2f Mrec/s  "
-                   "enqueue %6.1f ns/rec  dequeue %6.1f ns/rec\n",
-                   shm_policy_name(pol[p]), sizes[s], t.mrec_s, t.enq_ns,
-                   t.deq_ns);
+        one.repeats = 1;
+        for (i = 0; i < sizeof(measurements) / sizeof(measurements[0]);
+             i++) {
+            if (o.only && !selected(o.only, measurements[i].name)) {
+                continue;
+            }
+            progress("round %u of %u: %s", round + 1, o.repeats,
+                     measurements[i].name);
+            measurements[i].run(&one);
+            ran++;
         }
-        idle[p] = idle_cpu_pct(&cl, o.idle_ms);
-        printf("idle  %-6s server CPU while idle  %6.2f %% of a core\n",
-               shm_policy_name(pol[p]), idle[p]);
-        client_close(&cl);
     }
-    mcpy = bench_memcpy(o.dump_mib);
-    printf("floor: memcpy %3u MiB, one thread       %6.2f GB/s\n", o.dump_mib,
-           mcpy);
-    for (p = 0; p < 2; p++) {
-        const char *pn = shm_policy_name(pol[p]);
-
-        bench_full_path(&o, pn, &full[p], &dump[p]);
-        snprintf(what, sizeof(what), "full %-6s mcd_qry_state_f", pn);
-        print_lat(what, full[p]);
-        printf("full %-6s dump %3u MiB (txlist)    %6.2f GB/s  (%.2fx "
-               "memcpy)\n",
-               pn, o.dump_mib, dump[p], dump[p] / mcpy);
+    res_print();
+    goals(&o);
+    printf("\nload average at the end: %s\n", loadavg(load, sizeof(load)));
+    if (out.csv && res_write_csv(out.csv) < 0) {
+        rc = 1;
     }
-    bench_relay(&o);
-    printf("\n");
-    goal("busy qry_state p50 / cache-line floor p50", full[0].p50 / floor.p50,
-         2.5);
-    goal("hybrid qry_state p50 / cache-line floor p50",
-         full[1].p50 / floor.p50, 2.5);
-    goal("memcpy GB/s / busy dump GB/s", mcpy / dump[0], 1.25);
-    goal("memcpy GB/s / hybrid dump GB/s", mcpy / dump[1], 1.25);
-    goal("busy rtt p50 (64B) / cache-line floor p50", rtt[0][0].p50 / floor.p50,
-         2.0);
-    goal("hybrid rtt p50 (64B) / cache-line floor p50",
-         rtt[1][0].p50 / floor.p50, 2.0);
-    goal("sleep rtt p50 (64B) / eventfd ping-pong p50", rtt[2][0].p50 / efd.p50,
-         1.2);
-    printf("goal  %-44s %6.2f%%  (< 1%%)    %s\n", "hybrid idle server CPU",
-           idle[1], idle[1] < 1.0 ? "met" : "NOT MET");
-    return 0;
+    if (out.json && res_write_json(out.json, &o) < 0) {
+        rc = 1;
+    }
+    if (out.plot && res_plot(out.plot) < 0) {
+        rc = 1;
+    }
+    return rc;
 }

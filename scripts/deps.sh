@@ -12,8 +12,10 @@ pkgs=(
     spin                            # model-checks the doorbell protocol
     valgrind                        # memcheck of the client library
     gcc-riscv64-unknown-elf         # builds the platform's demo programs
-    libzmq3-dev                     # remote endpoints and mcdshm-relay
+    libzmq3-dev                     # remote endpoints, mcdshm-relay, bench
     iproute2                        # the relay's network-namespace test
+    libjson-c-dev                   # mcdshm-bench: the QMP-style baseline
+    gnuplot-nox                     # mcdshm-bench --plot: the charts
 )
 
 missing=()
