@@ -418,7 +418,7 @@ static int check_hello(struct shm_listener *l, struct shm_conn *c,
 }
 
 /* Accept a socket and learn who is on the other end. */
-static int accept_peer(struct shm_listener *l, struct shm_conn *c, char *err)
+int shm_accept_peer(struct shm_listener *l, struct shm_conn *c, char *err)
 {
     struct ucred cred;
     socklen_t len = sizeof(cred);
@@ -543,15 +543,19 @@ static int open_region(struct shm_listener *l, struct shm_conn *c,
     return 0;
 }
 
-int shm_accept(struct shm_listener *l, struct shm_conn *c, char *err)
+int shm_accept_hello(struct shm_listener *l, struct shm_conn *c, bool wait,
+                     char *err)
 {
     struct mcdshm_hello h;
     int fds[NFDS_MAX], nfds, i, r;
     ssize_t n;
 
-    r = accept_peer(l, c, err);
-    if (r < 0) {
-        return r;
+    if (!wait) {
+        n = recv(c->sock, &h, sizeof(h), MSG_PEEK | MSG_DONTWAIT);
+        if ((n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) ||
+            (n > 0 && n < (ssize_t)sizeof(h))) {
+            return -EAGAIN; /* not all of it yet */
+        }
     }
     n = recv_msg(c->sock, &h, sizeof(h), fds, &nfds);
     for (i = 0; i < nfds; i++) {
@@ -573,6 +577,13 @@ int shm_accept(struct shm_listener *l, struct shm_conn *c, char *err)
         return r;
     }
     return open_region(l, c, &h, err);
+}
+
+int shm_accept(struct shm_listener *l, struct shm_conn *c, char *err)
+{
+    int r = shm_accept_peer(l, c, err);
+
+    return r < 0 ? r : shm_accept_hello(l, c, true, err);
 }
 
 /* Check the server's welcome; 0, or the refusal or protocol error. */

@@ -158,6 +158,19 @@ int shm_listener_offer_window(struct shm_listener *l, int fd, uint64_t offset,
  */
 int shm_accept(struct shm_listener *l, struct shm_conn *c, char *err);
 
+/*
+ * shm_accept() in two steps, for a server that must not wait on a slow
+ * client: shm_accept_peer() accepts the socket and reads the peer's
+ * credentials (it does not block: call it when the listener is readable);
+ * shm_accept_hello() then runs the rest of the handshake.  With @wait
+ * false it returns -EAGAIN while the client's hello has not fully arrived
+ * (call again when the socket is readable; the caller bounds the wait).
+ * Returns as shm_accept(); on failure @c is closed.
+ */
+int shm_accept_peer(struct shm_listener *l, struct shm_conn *c, char *err);
+int shm_accept_hello(struct shm_listener *l, struct shm_conn *c, bool wait,
+                     char *err);
+
 /**
  * shm_connect() - connect to the endpoint at @path (client side).
  * @path: socket path

@@ -45,7 +45,15 @@
 #define DEFAULT_MAX_CLIENTS 64
 #define URING_ENTRIES 256
 
-enum ev_kind { EV_LISTEN, EV_STOP, EV_BELL, EV_HUP, EV_CANCEL };
+enum ev_kind {
+    EV_LISTEN,
+    EV_STOP,
+    EV_BELL,
+    EV_HUP,
+    EV_CANCEL,
+    EV_HELLO,    /* a greeting client's socket is readable */
+    EV_HELLO_TO, /* the time-out linked to it */
+};
 
 struct stub_conn;
 
@@ -62,7 +70,9 @@ struct stub_conn {
     struct shm_conn c;
     struct shm_ring req, resp;
     struct mcdcore_session *sess;
-    struct stub_ev bell_ev, hup_ev, cancel_ev;
+    struct stub_ev bell_ev, hup_ev, cancel_ev, hello_ev, hello_to_ev;
+    uint64_t hello_deadline; /* greeting: CLOCK_MONOTONIC ns */
+    struct __kernel_timespec hello_ts; /* its io_uring time-out */
     uint64_t bell_buf; /* target of the doorbell read */
     int inflight;      /* io_uring operations not yet completed */
     bool dead;
@@ -81,6 +91,9 @@ struct mcdshm_server {
     pthread_mutex_t lock; /* conns, for MCDSHM_EXEC_SIM_THREAD */
     struct stub_conn *conns;
     int nconns;
+    /* Accepted sockets whose hello has not arrived yet (I/O thread or the
+     * embedding host only): the handshake never waits on a client. */
+    struct stub_conn *greeting;
     int stop_efd;
     int exec_efd; /* -1 unless MCDSHM_EXEC_SIM_THREAD */
     bool threaded;
@@ -299,6 +312,17 @@ static int serve_or_signal(struct mcdshm_server *s)
     return 0;
 }
 
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void arm_conn(struct mcdshm_server *s, struct stub_conn *k);
+
+/* Accept one waiting socket into the greeting list; -EAGAIN if none. */
 static int accept_one(struct mcdshm_server *s, struct stub_conn **out)
 {
     char err[SHM_ERRLEN];
@@ -309,20 +333,49 @@ static int accept_one(struct mcdshm_server *s, struct stub_conn **out)
     if (!k) {
         return -ENOMEM;
     }
-    r = shm_accept(&s->l, &k->c, err);
+    r = shm_accept_peer(&s->l, &k->c, err);
     if (r < 0) {
         free(k);
-        if (r != -EACCES && r != -EPROTONOSUPPORT && r != -EINVAL) {
+        if (r != -EAGAIN) {
             shm_log("%s: connection failed: %s", s->l.name, err);
         }
         return r == -EAGAIN ? r : 0;
+    }
+    k->srv = s;
+    k->hello_ev = (struct stub_ev){ EV_HELLO, k };
+    k->hello_to_ev = (struct stub_ev){ EV_HELLO_TO, k };
+    k->hello_deadline = now_ns() + SHM_HANDSHAKE_TIMEOUT_MS * 1000000ull;
+    k->next = s->greeting;
+    s->greeting = k;
+    *out = k;
+    return 0;
+}
+
+/*
+ * Go on with a greeting client's handshake.  Returns -EAGAIN while its
+ * hello is incomplete, else 0 with @k handed on: to the connections, or
+ * marked dead (refused or failed) for the greeting list to free.
+ */
+static int greet(struct mcdshm_server *s, struct stub_conn *k)
+{
+    char err[SHM_ERRLEN];
+    int r = shm_accept_hello(&s->l, &k->c, false, err);
+
+    if (r == -EAGAIN) {
+        return r;
+    }
+    k->dead = true; /* leaves the greeting list either way */
+    if (r < 0) {
+        if (r != -EACCES && r != -EPROTONOSUPPORT && r != -EINVAL) {
+            shm_log("%s: connection failed: %s", s->l.name, err);
+        }
+        return 0;
     }
     if (s->nconns >= (int)s->max_clients ||
         mcdcore_session_open(s->core, &k->sess) < 0) {
         shm_log("%s: refusing pid %d: %d clients already connected", s->l.name,
                 (int)k->c.peer_pid, s->nconns);
         shm_conn_close(&k->c);
-        free(k);
         return 0;
     }
     shm_region_req_ring(&k->c.region, &k->req, false);
@@ -338,6 +391,27 @@ static int accept_one(struct mcdshm_server *s, struct stub_conn **out)
          */
         WRITE_ONCE(k->req.ctl->need_wakeup, 1);
     }
+    /* A connection now: a fresh record, the greeting's operations (if
+     * any are still in flight) stay with the old one until they end. */
+    {
+        struct stub_conn *n = calloc(1, sizeof(*n));
+
+        if (!n) {
+            mcdcore_session_close(k->sess);
+            k->sess = NULL;
+            shm_conn_close(&k->c);
+            return 0;
+        }
+        n->c = k->c;
+        n->req = k->req;
+        n->resp = k->resp;
+        n->sess = k->sess;
+        k->sess = NULL;
+        k->c.sock = k->c.region_fd = k->c.req_efd = k->c.resp_efd = -1;
+        k->c.window.fd = -1;
+        memset(&k->c.region, 0, sizeof(k->c.region));
+        k = n;
+    }
     k->srv = s;
     k->bell_ev = (struct stub_ev){ EV_BELL, k };
     k->hup_ev = (struct stub_ev){ EV_HUP, k };
@@ -347,8 +421,28 @@ static int accept_one(struct mcdshm_server *s, struct stub_conn **out)
     s->conns = k;
     s->nconns++;
     pthread_mutex_unlock(&s->lock);
-    *out = k;
+    if (s->ring_ready) {
+        arm_conn(s, k);
+    }
     return 0;
+}
+
+/* Free the greeting clients that are done with; with @all, every one. */
+static void reap_greeting(struct mcdshm_server *s, bool all)
+{
+    struct stub_conn **pp = &s->greeting;
+
+    while (*pp) {
+        struct stub_conn *k = *pp;
+
+        if (all || (k->dead && k->inflight == 0)) {
+            *pp = k->next;
+            shm_conn_close(&k->c);
+            free(k);
+        } else {
+            pp = &k->next;
+        }
+    }
 }
 
 /* ------------------------------------------------------------------------
@@ -383,6 +477,25 @@ static void arm_conn(struct mcdshm_server *s, struct stub_conn *k)
     sqe = sqe_get(s);
     io_uring_prep_poll_add(sqe, k->c.sock, POLLRDHUP);
     io_uring_sqe_set_data(sqe, &k->hup_ev);
+    k->inflight++;
+}
+
+/* Wait for a greeting client's hello, at most until its deadline. */
+static void arm_hello(struct mcdshm_server *s, struct stub_conn *k)
+{
+    struct io_uring_sqe *sqe = sqe_get(s);
+    uint64_t now = now_ns(), left;
+
+    left = k->hello_deadline > now ? k->hello_deadline - now : 1;
+    k->hello_ts.tv_sec = (long long)(left / 1000000000u);
+    k->hello_ts.tv_nsec = (long long)(left % 1000000000u);
+    io_uring_prep_poll_add(sqe, k->c.sock, POLLIN);
+    io_uring_sqe_set_data(sqe, &k->hello_ev);
+    sqe->flags |= IOSQE_IO_LINK;
+    k->inflight++;
+    sqe = sqe_get(s);
+    io_uring_prep_link_timeout(sqe, &k->hello_ts, 0);
+    io_uring_sqe_set_data(sqe, &k->hello_to_ev);
     k->inflight++;
 }
 
@@ -450,17 +563,26 @@ static bool on_cqe(struct mcdshm_server *s, struct io_uring_cqe *cqe)
     case EV_CANCEL:
         k->inflight--;
         return true;
+    case EV_HELLO:
+        k->inflight--;
+        if (k->dead) {
+            return true;
+        }
+        if (cqe->res < 0) { /* -ECANCELED: the time-out fired */
+            shm_log("%s: pid %d sent no hello within %d ms; closing", s->l.name,
+                    (int)k->c.peer_pid, SHM_HANDSHAKE_TIMEOUT_MS);
+            k->dead = true;
+        } else if (greet(s, k) == -EAGAIN) {
+            arm_hello(s, k);
+        }
+        return true;
+    case EV_HELLO_TO:
+        k->inflight--;
+        return true;
     }
     return true;
 }
 
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /* Announce sleep on every ring (D1); true if all are still empty.  For
  * MCDSHM_EXEC_SIM_THREAD targets need_wakeup stays set for good (see
@@ -542,9 +664,11 @@ static void tidy(struct mcdshm_server *s)
         }
     }
     reap(s);
+    reap_greeting(s, false);
 }
 
-/* Accept every client waiting on the listening socket. */
+/* Accept every client waiting on the listening socket; their handshakes
+ * go on when their hellos arrive. */
 static void accept_ready(struct mcdshm_server *s)
 {
     struct pollfd p = { .fd = s->l.fd, .events = POLLIN };
@@ -554,10 +678,27 @@ static void accept_ready(struct mcdshm_server *s)
         if (accept_one(s, &k) < 0) {
             break;
         }
-        if (k && s->ring_ready) {
-            arm_conn(s, k);
+        if (k && s->ring_ready && greet(s, k) == -EAGAIN) {
+            arm_hello(s, k);
         }
     }
+}
+
+/* Embedded mode: go on with every greeting client, dropping those past
+ * their deadline. */
+static void greet_all(struct mcdshm_server *s)
+{
+    struct stub_conn *k;
+    uint64_t now = now_ns();
+
+    for (k = s->greeting; k; k = k->next) {
+        if (!k->dead && greet(s, k) == -EAGAIN && now > k->hello_deadline) {
+            shm_log("%s: pid %d sent no hello within %d ms; closing", s->l.name,
+                    (int)k->c.peer_pid, SHM_HANDSHAKE_TIMEOUT_MS);
+            k->dead = true;
+        }
+    }
+    reap_greeting(s, false);
 }
 
 static void *io_thread(void *arg)
@@ -742,6 +883,11 @@ int mcdshm_server_fds(struct mcdshm_server *s, int *fds, int max)
         n++;               \
     } while (0)
     PUT(s->l.fd);
+    for (k = s->greeting; k; k = k->next) {
+        if (!k->dead) {
+            PUT(k->c.sock);
+        }
+    }
     pthread_mutex_lock(&s->lock);
     for (k = s->conns; k; k = k->next) {
         if (!k->dead) {
@@ -761,6 +907,7 @@ int mcdshm_server_service(struct mcdshm_server *s)
     uint64_t v;
 
     accept_ready(s);
+    greet_all(s);
     pthread_mutex_lock(&s->lock);
     for (k = s->conns; k; k = k->next) {
         if (!k->dead && shm_conn_peer_gone(&k->c) != 0) {
@@ -818,6 +965,7 @@ void mcdshm_server_stop(struct mcdshm_server *s)
         s->conns = k->next;
         conn_free(k);
     }
+    reap_greeting(s, true);
     shm_listener_close(&s->l);
     mcdcore_destroy(s->core);
     if (s->stop_efd >= 0) {

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -432,6 +434,55 @@ Test(stub, window_reads_need_no_request)
     mcd_close_core_f(core);
     mcd_close_server_f(srv);
     mcdshm_server_stop(l.s);
+    vp_destroy(vp);
+}
+
+/* Connect to the server's socket and say nothing. */
+static int silent_client(const char *path)
+{
+    struct sockaddr_un a = { .sun_family = AF_UNIX };
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+    cr_assert_geq(fd, 0);
+    snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+    cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    return fd;
+}
+
+/* Clients that connect and never send their hello hold up nobody: the
+ * I/O thread goes on serving while it waits for them, and closes them
+ * after the handshake time-out. */
+Test(stub, silent_clients_hold_up_nobody)
+{
+    struct vp *vp = platform();
+    struct mcdshm_server *s = serve(vp_target(vp), "hybrid");
+    char path[SHM_PATH_MAX], err[SHM_ERRLEN];
+    int quiet[3], st;
+    uint64_t t0;
+    char b;
+    pid_t d;
+
+    cr_assert_eq(shm_endpoint_path("stub", path, sizeof(path), err), 0, "%s",
+                 err);
+    for (int i = 0; i < 3; i++) {
+        quiet[i] = silent_client(path);
+    }
+    t0 = now_ms();
+    d = debugger(0, 100, false);
+    cr_assert_eq(waitpid(d, &st, 0), d);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "debugger failed");
+    /* A handshake that waited on them would have taken 3 x 2 s. */
+    cr_assert_lt(now_ms() - t0, 1500, "the debugger waited %llu ms",
+                 (unsigned long long)(now_ms() - t0));
+    for (int i = 0; i < 3; i++) {
+        struct pollfd p = { .fd = quiet[i], .events = POLLIN };
+
+        cr_assert_eq(poll(&p, 1, SHM_HANDSHAKE_TIMEOUT_MS + 2000), 1,
+                     "silent client %d was never closed", i);
+        cr_assert_eq(read(quiet[i], &b, 1), 0);
+        close(quiet[i]);
+    }
+    mcdshm_server_stop(s);
     vp_destroy(vp);
 }
 
