@@ -11,6 +11,10 @@ pkgs=(
     liburing-dev                    # the server stub's I/O thread
     spin                            # model-checks the doorbell protocol
     gcc-riscv64-unknown-elf         # builds the platform's demo programs
+    # The patched QEMU (MCDSHM_QEMU, qemu-side/qemu/build-qemu.sh): the
+    # source package's tools and the least QEMU 7.2's riscv64-softmmu needs.
+    dpkg-dev patch xz-utils meson ninja-build python3 flex bison
+    libglib2.0-dev libpixman-1-dev zlib1g-dev libfdt-dev
 )
 
 missing=()
