@@ -69,6 +69,8 @@
 #define MQ_SSTEP (SSTEP_ENABLE | SSTEP_NOIRQ | SSTEP_NOTIMER)
 #define MQ_RST_SYSTEM 0x1
 #define MQ_RST_CORE 0x2
+#define MQ_UNTIL_TICK_NS 10000 /* run_until: re-check after 10 us ... */
+#define MQ_UNTIL_RETRIES 100    /* ... at most 100 times */
 #define MQ_PAGE 4096          /* granule of partial memory transactions */
 
 typedef struct McdqReg {
@@ -101,6 +103,8 @@ typedef struct McdqCore {
     uint32_t trig_id;       /* trigger that stopped it, or 0 */
     char stop_str[MCD_INFO_STR_LEN];
     QEMUTimer *until;       /* run_until's stop, or NULL */
+    uint64_t until_pc;      /* pc when run_until started it */
+    uint32_t until_retries;
     McdqTrig trigs[MQ_MAX_TRIGS];
 } McdqCore;
 
@@ -265,7 +269,7 @@ static void mq_core_info(void *opaque, uint32_t core, mcd_core_con_info_st *ci)
 {
     McdShm *s = opaque;
 
-    snprintf(ci->core, sizeof(ci->core), "%s",
+    snprintf(ci->core, sizeof(ci->core), "cpu%" PRIu32 " (%s)", core,
              object_get_typename(OBJECT(s->cores[core].cpu)));
 #if defined(TARGET_RISCV)
     ci->core_type = EM_RISCV;
@@ -1068,6 +1072,19 @@ static void mq_until_cb(void *opaque)
 {
     McdqCore *c = opaque;
 
+    /*
+     * The virtual clock runs from the moment the VM starts, a vCPU only a
+     * little later (its thread wakes, it translates): when the time comes
+     * before the core has left its start pc, give it up to MQ_UNTIL_RETRIES
+     * more ticks of MQ_UNTIL_TICK_NS so that run_until never ends with
+     * nothing executed.  The time reached is still >= the time asked.
+     */
+    if (!c->cpu->stopped && mq_pc(c->cpu) == c->until_pc &&
+        c->until_retries++ < MQ_UNTIL_RETRIES) {
+        timer_mod(c->until, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
+                                MQ_UNTIL_TICK_NS);
+        return;
+    }
     if (!c->cpu->stopped) {
         c->cpu->stop = true;
         qemu_cpu_kick(c->cpu);
@@ -1105,6 +1122,8 @@ static void mq_until_main(McdShm *s, void *arg)
         if (!c->until) {
             c->until = timer_new_ns(QEMU_CLOCK_VIRTUAL, mq_until_cb, c);
         }
+        c->until_pc = mq_pc(c->cpu);
+        c->until_retries = 0;
         timer_mod(c->until, at);
     }
     mq_run_main(s, &u->r);
