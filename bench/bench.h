@@ -43,4 +43,11 @@ double bench_memcpy(uint32_t mib);
 void bench_full_path(const struct opts *o, const char *policy,
                      struct lat *state_rtt, double *dump_gbs);
 
+/*
+ * The patched QEMU (bench/qemu.c): mcd_qry_state_f round trip and a
+ * @o->dump_mib MiB dump of the running guest through mcdshm, beside the
+ * same dump through QEMU's gdbstub and QMP; prints its lines and goals.
+ */
+void bench_qemu(const struct opts *o, double memcpy_gbs);
+
 #endif /* MCDSHM_BENCH_H */

@@ -1465,8 +1465,27 @@ static void mq_fd_read(void *opaque)
     mq_sync_fds(s);
 }
 
+/*
+ * The IOThread's adaptive polling (its poll-max-ns) calls this before it
+ * sleeps: serving from here keeps a debugger's pipelined requests (a dump's
+ * chunks) flowing without a doorbell wake-up each.
+ */
+static bool mq_poll(void *opaque)
+{
+    McdShm *s = opaque;
+
+    return mcdshm_server_service(s->srv) > 0 ||
+           mcdshm_server_fds(s->srv, NULL, 0) != s->nfds;
+}
+
+static void mq_poll_ready(void *opaque)
+{
+    mq_sync_fds(opaque);
+}
+
 /* Watch exactly the server's current descriptors (any change: all anew,
- * since a closed descriptor's number may come back for a new one). */
+ * since a closed descriptor's number may come back for a new one).  The
+ * first (the listening socket) also carries the poll handler. */
 static void mq_sync_fds(McdShm *s)
 {
     int n = mcdshm_server_fds(s->srv, NULL, 0), i;
@@ -1482,8 +1501,8 @@ static void mq_sync_fds(McdShm *s)
                            NULL);
     }
     for (i = 0; i < n; i++) {
-        aio_set_fd_handler(s->ctx, fds[i], false, mq_fd_read, NULL, NULL,
-                           NULL, s);
+        aio_set_fd_handler(s->ctx, fds[i], false, mq_fd_read, NULL,
+                           i ? NULL : mq_poll, i ? NULL : mq_poll_ready, s);
     }
     g_free(s->fds);
     s->fds = fds;
