@@ -91,6 +91,10 @@ typedef struct McdqTrig {
     bool global;      /* MCD_TRIG_ACTION_DBG_GLOBAL */
     uint64_t lo, hi;  /* inclusive */
     CPUWatchpoint *wp;
+    /* Data condition of a watchpoint (all zero in the request: none). */
+    bool data;
+    uint64_t data_lo, data_hi, data_mask;
+    uint32_t data_size;
 } McdqTrig;
 
 typedef struct McdqCore {
@@ -762,6 +766,28 @@ static void mq_stop_global(McdShm *s, McdqCore *hit)
     }
 }
 
+/*
+ * A watchpoint's data condition, checked after the access (QEMU stops
+ * after it): the @size bytes at @addr, masked (set bits of data_mask are
+ * ignored), must lie in [data_start, data_start + data_range].
+ */
+static bool mq_data_match(CPUState *cpu, McdqTrig *t, uint64_t addr)
+{
+    uint8_t b[8] = { 0 };
+    uint64_t v = 0;
+    int i;
+
+    if (cpu_memory_rw_debug(cpu, addr, b, t->data_size, false) != 0) {
+        return true; /* cannot tell: stop rather than miss it */
+    }
+    for (i = (int)t->data_size - 1; i >= 0; i--) {
+        v = v << 8 | b[i];
+    }
+    v &= ~t->data_mask;
+    return v >= (t->data_lo & ~t->data_mask) &&
+           v <= (t->data_hi & ~t->data_mask);
+}
+
 static int mq_debug_hook(CPUState *cpu)
 {
     McdShm *s = qatomic_read(&mq_the);
@@ -801,6 +827,10 @@ static int mq_debug_hook(CPUState *cpu)
     }
     if (!t) {
         return 0; /* the gdbstub's */
+    }
+    if (wp && t->data && !mq_data_match(cpu, t, wp->hitaddr)) {
+        cpu->watchpoint_hit = NULL;
+        return 2; /* the value is not the one asked for: go on */
     }
     if (wp) {
         cpu->watchpoint_hit = NULL;
@@ -1273,6 +1303,34 @@ static int mq_trig_insert(void *opaque, uint32_t core, uint32_t trig_id,
         trig->addr_range = UINT64_MAX - lo;
         trig->modified = TRUE;
     }
+    /* What QEMU cannot tell apart: cleared, and the trigger says so. */
+    if (trig->state_mask || trig->core_mode_mask || trig->sw_thread_id ||
+        trig->action_param) {
+        trig->state_mask = 0;
+        trig->core_mode_mask = 0;
+        trig->sw_thread_id = 0;
+        trig->action_param = 0;
+        trig->modified = TRUE;
+    }
+    if (trig->hw_thread_id && trig->hw_thread_id != core + 1) {
+        trig->hw_thread_id = core + 1; /* a trigger is per vCPU */
+        trig->modified = TRUE;
+    }
+    if (trig->type == MCD_TRIG_TYPE_IP &&
+        (trig->data_start || trig->data_range || trig->data_mask ||
+         trig->data_size)) {
+        trig->data_start = trig->data_range = trig->data_mask = 0;
+        trig->data_size = 0; /* no data at an instruction address */
+        trig->modified = TRUE;
+    }
+    if (trig->type != MCD_TRIG_TYPE_IP && trig->data_size > 8) {
+        trig->data_size = 8;
+        trig->modified = TRUE;
+    }
+    if (trig->data_range > UINT64_MAX - trig->data_start) {
+        trig->data_range = UINT64_MAX - trig->data_start;
+        trig->modified = TRUE;
+    }
     if (trig->type == MCD_TRIG_TYPE_IP &&
         trig->addr_range > 2 * (MQ_MAX_BP_PCS - 1) + 1) {
         /* One QEMU breakpoint per possible instruction address. */
@@ -1303,6 +1361,16 @@ static int mq_trig_insert(void *opaque, uint32_t core, uint32_t trig_id,
     t->global = trig->action == MCD_TRIG_ACTION_DBG_GLOBAL;
     t->lo = lo;
     t->hi = lo + trig->addr_range;
+    /* A simple trigger arrives with zeros there: no data condition. */
+    t->data = trig->data_start || trig->data_range || trig->data_mask;
+    t->data_lo = trig->data_start;
+    t->data_hi = trig->data_start + trig->data_range;
+    t->data_mask = trig->data_mask;
+    t->data_size = trig->data_size ? trig->data_size : 8;
+    if (t->data && t->data_size < 8) {
+        /* Bytes beyond data_size take no part. */
+        t->data_mask |= ~0ull << (8 * t->data_size);
+    }
     if (t->type == MCD_TRIG_TYPE_IP) {
         for (a = lo & ~1ull, k = 0; a <= t->hi && k < MQ_MAX_BP_PCS;
              a += 2, k++) {

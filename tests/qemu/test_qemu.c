@@ -2,7 +2,7 @@
  * test_qemu.c - end-to-end tests of mcdshm inside QEMU, through
  * libmcdshm.so's public MCD API only.
  *
- * Usage: test_qemu diff N | readers | killed
+ * Usage: test_qemu diff N | readers | killed | trigdata
  *
  *   diff N   the same test_prog.elf on mcdshm-vp ($MCDSHM_VP_CONFIG) and on
  *            QEMU ($MCDSHM_CONFIG): each hart of both is brought to the ELF
@@ -13,6 +13,8 @@
  *   killed   a debugger process is killed (SIGKILL) in the middle of big
  *            memory reads; QEMU ($MCDSHM_QEMU_PID) must still run and a
  *            new debugger must be able to stop, read and run it.
+ *   trigdata a WRITE watchpoint with a data condition stops its hart
+ *            exactly at the value asked for; the other harts run on.
  *
  * $MCDSHM_TEST_ELF names test_prog.elf (for its symbols, read with nm-free
  * libelf in the conformance helpers' way: here only "counter" and the
@@ -463,6 +465,68 @@ static int test_killed(void)
     return 0;
 }
 
+/* Wait up to 5 s for core @h to stop. */
+static void wait_stopped(struct target *t, uint32_t h)
+{
+    int k;
+
+    for (k = 0; k < 500 && state(t, h) != MCD_CORE_STATE_DEBUG; k++) {
+        usleep(10000);
+    }
+    if (state(t, h) != MCD_CORE_STATE_DEBUG) {
+        fail("%s: core %u did not stop within 5 s", t->what, h);
+    }
+}
+
+/*
+ * A complex WRITE trigger with a data condition: hart 1 must stop exactly
+ * when counter[1] becomes the value asked for, not at the writes before;
+ * the other harts keep running (the trigger stops its core only).
+ */
+static int test_trigdata(void)
+{
+    mcd_trig_complex_core_st trig;
+    mcd_core_state_st st;
+    uint64_t c, v;
+    uint32_t id = 0;
+    struct target q;
+
+    target_open(&q, "QEMU", getenv("MCDSHM_CONFIG"), "QEMU");
+    check(&q, q.core[0], mcd_stop_f(q.core[0], TRUE), "mcd_stop_f(global)");
+    tx_one(&q, 1, q.phys_space, sym_counter + 8, MCD_TX_AT_R, &c, 8);
+    memset(&trig, 0, sizeof(trig));
+    trig.struct_size = sizeof(trig);
+    trig.type = MCD_TRIG_TYPE_WRITE;
+    trig.action = MCD_TRIG_ACTION_DBG_DEBUG;
+    trig.addr_start.address = sym_counter + 8;
+    trig.addr_start.mem_space_id = q.phys_space;
+    trig.addr_range = 7;
+    trig.data_start = c + 1000;
+    trig.data_size = 8;
+    check(&q, q.core[1], mcd_create_trig_f(q.core[1], &trig, &id),
+          "mcd_create_trig_f(complex WRITE with data)");
+    if (trig.modified) {
+        fail("the data condition was approximated (modified set)");
+    }
+    check(&q, q.core[0], mcd_run_f(q.core[0], TRUE), "mcd_run_f(global)");
+    wait_stopped(&q, 1);
+    check(&q, q.core[1], mcd_qry_state_f(q.core[1], &st), "mcd_qry_state_f");
+    tx_one(&q, 1, q.phys_space, sym_counter + 8, MCD_TX_AT_R, &v, 8);
+    if (v != c + 1000 || st.trig_id != id) {
+        fail("hart 1 stopped with counter[1] = %" PRIu64 " (want %" PRIu64
+             "), trig_id %u (want %u): %s",
+             v, c + 1000, st.trig_id, id, st.stop_str);
+    }
+    if (state(&q, 0) != MCD_CORE_STATE_RUNNING) {
+        fail("hart 0 stopped too; the trigger belongs to hart 1");
+    }
+    check(&q, q.core[1], mcd_remove_trig_f(q.core[1], id), "mcd_remove_trig_f");
+    target_close(&q);
+    printf("test_qemu trigdata: hart 1 stopped at counter[1] = %" PRIu64
+           " exactly (%s), hart 0 ran on\n", v, st.stop_str);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     mcd_api_version_st req = { MCD_API_VER_MAJOR, MCD_API_VER_MINOR,
@@ -472,7 +536,7 @@ int main(int argc, char **argv)
     int rc;
 
     if (argc < 2 || (!strcmp(argv[1], "diff") && argc < 3)) {
-        fprintf(stderr, "usage: test_qemu diff N | readers | killed\n");
+        fprintf(stderr, "usage: test_qemu diff N | readers | killed | trigdata\n");
         return 2;
     }
     if (!elf) {
@@ -487,6 +551,8 @@ int main(int argc, char **argv)
         rc = test_diff((uint32_t)strtoul(argv[2], NULL, 0));
     } else if (!strcmp(argv[1], "readers")) {
         rc = test_readers();
+    } else if (!strcmp(argv[1], "trigdata")) {
+        rc = test_trigdata();
     } else if (!strcmp(argv[1], "killed")) {
         rc = test_killed();
     } else {
