@@ -69,8 +69,11 @@
 #define MQ_SSTEP (SSTEP_ENABLE | SSTEP_NOIRQ | SSTEP_NOTIMER)
 #define MQ_RST_SYSTEM 0x1
 #define MQ_RST_CORE 0x2
-#define MQ_UNTIL_TICK_NS 10000 /* run_until: re-check after 10 us ... */
-#define MQ_UNTIL_RETRIES 100    /* ... at most 100 times */
+#define MQ_UNTIL_TICK_NS 100000 /* run_until: re-check after 100 us ... */
+#define MQ_UNTIL_RETRIES 1000   /* ... at most 1000 times (0.1 s) */
+#define MQ_TRACE_ID 1
+#define MQ_TRACE_DEFAULT 65536      /* frames */
+#define MQ_TRACE_MAX (1u << 24)     /* frames: sanity limit */
 #define MQ_PAGE 4096          /* granule of partial memory transactions */
 
 typedef struct McdqReg {
@@ -97,6 +100,23 @@ typedef struct McdqTrig {
     uint32_t data_size;
 } McdqTrig;
 
+/*
+ * A core's instruction trace (BQL).  While it is on (ARM or TRIGGER) the
+ * vCPU single-steps and the debug hook stores one frame per instruction;
+ * while it is off nothing is changed in how the guest runs.  FIFO keeps the
+ * newest frames, PIPE the oldest until read (a lost frame is counted and the
+ * next stored one carries MCD_TRACE_MARKER_GAP).
+ */
+typedef struct McdqTrace {
+    uint32_t state, mode;
+    uint64_t size;               /* frames */
+    mcd_trace_data_core_st *buf; /* size frames once armed */
+    uint64_t head, frames, count, lost;
+    bool wrap, gap;
+    bool run_marker;             /* the next frame is the first of a run */
+    uint64_t pc;                 /* pc of the instruction executing now */
+} McdqTrace;
+
 typedef struct McdqCore {
     CPUState *cpu;
     bool global;            /* takes part in global run control */
@@ -110,6 +130,7 @@ typedef struct McdqCore {
     uint64_t until_pc;      /* pc when run_until started it */
     uint32_t until_retries;
     McdqTrig trigs[MQ_MAX_TRIGS];
+    McdqTrace tr;
 } McdqCore;
 
 typedef struct McdShm {
@@ -788,6 +809,68 @@ static bool mq_data_match(CPUState *cpu, McdqTrig *t, uint64_t addr)
            v <= (t->data_hi & ~t->data_mask);
 }
 
+static bool mq_trace_on(McdqCore *c)
+{
+    return c->tr.buf && (c->tr.state == MCD_TRACE_STATE_ARM ||
+                         c->tr.state == MCD_TRACE_STATE_TRIGGER);
+}
+
+/* Store one frame (BQL). */
+static void mq_trace_put(McdqTrace *tr, const mcd_trace_data_core_st *f)
+{
+    mcd_trace_data_core_st *slot;
+
+    tr->count++;
+    if (tr->frames < tr->size) {
+        slot = &tr->buf[(tr->head + tr->frames) % tr->size];
+        tr->frames++;
+    } else if (tr->mode == MCD_TRACE_MODE_FIFO) {
+        slot = &tr->buf[tr->head];
+        tr->head = (tr->head + 1) % tr->size;
+        tr->wrap = true;
+    } else {
+        tr->lost++;
+        tr->wrap = true;
+        tr->gap = true;
+        return;
+    }
+    *slot = *f;
+    if (tr->gap) {
+        slot->marker |= MCD_TRACE_MARKER_GAP;
+        tr->gap = false;
+    }
+}
+
+/* The instruction at c->tr.pc has executed and the core is at @pc now. */
+static void mq_trace_record(McdqCore *c, uint64_t pc)
+{
+    mcd_trace_data_core_st f;
+    uint8_t b[4] = { 0 };
+
+    memset(&f, 0, sizeof(f));
+    f.timestamp = (uint64_t)qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) * 1000;
+    f.marker = c->tr.run_marker ? MCD_TRACE_MARKER_RUN : 0;
+    f.cycle = MCD_TRACE_CYCLE_EXECUTE;
+    f.addr.address = c->tr.pc;
+    f.addr.mem_space_id = MQ_SPACE_PHYS;
+    if (cpu_memory_rw_debug(c->cpu, c->tr.pc, b, 4, false) != 0) {
+        f.marker |= MCD_TRACE_MARKER_ERROR;
+    }
+    f.data = (uint64_t)b[0] | (uint64_t)b[1] << 8 | (uint64_t)b[2] << 16 |
+             (uint64_t)b[3] << 24;
+    f.data_width = 4;
+#if defined(TARGET_RISCV)
+    if ((f.data & 3) != 3) { /* a compressed instruction */
+        f.data &= 0xffff;
+        f.data_width = 2;
+    }
+#endif
+    f.source = (uint16_t)(c - mq_the->cores);
+    mq_trace_put(&c->tr, &f);
+    c->tr.run_marker = false;
+    c->tr.pc = pc;
+}
+
 static int mq_debug_hook(CPUState *cpu)
 {
     McdShm *s = qatomic_read(&mq_the);
@@ -795,10 +878,15 @@ static int mq_debug_hook(CPUState *cpu)
     CPUWatchpoint *wp = cpu->watchpoint_hit;
     uint64_t pc = mq_pc(cpu);
     McdqTrig *t = NULL;
+    bool tracing;
     uint32_t i;
 
     if (!c) {
         return 0;
+    }
+    tracing = mq_trace_on(c) && cpu->singlestep_enabled;
+    if (tracing) {
+        mq_trace_record(c, pc);
     }
     if (c->stepping) {
         c->steps_done++;
@@ -826,7 +914,8 @@ static int mq_debug_hook(CPUState *cpu)
         }
     }
     if (!t) {
-        return 0; /* the gdbstub's */
+        /* Tracing: the next instruction; else the gdbstub's event. */
+        return tracing ? 2 : 0;
     }
     if (wp && t->data && !mq_data_match(cpu, t, wp->hitaddr)) {
         cpu->watchpoint_hit = NULL;
@@ -890,7 +979,12 @@ static void mq_run_main(McdShm *s, void *arg)
             cpu_single_step(c->cpu, MQ_SSTEP);
         } else if (!c->cpu->stopped && !c->cpu->stop) {
             continue; /* already running */
+        } else {
+            /* Tracing means stepping; otherwise full speed. */
+            cpu_single_step(c->cpu, mq_trace_on(c) ? MQ_SSTEP : 0);
         }
+        c->tr.pc = mq_pc(c->cpu);
+        c->tr.run_marker = true;
         c->trig_id = 0;
         c->stop_str[0] = '\0';
         cpu_resume(c->cpu);
@@ -1498,6 +1592,213 @@ static int mq_reset(void *opaque, uint32_t core, uint32_t vector, bool halt,
     return 0;
 }
 
+/* ------------------------------------------------------------------------
+ * Trace: one CORE_EXECUTE instruction trace per core
+ */
+
+static int mq_trace_check(McdShm *s, uint32_t core, uint32_t trace_id,
+                          struct mcdshm_status *st)
+{
+    if (mq_check_core(s, core, st) < 0) {
+        return -1;
+    }
+    if (trace_id != MQ_TRACE_ID) {
+        return mcdshm_fail(st, MCD_ERR_PARAM,
+                           "no trace with trace_id %" PRIu32 " on core %"
+                           PRIu32 " (its trace is %u)",
+                           trace_id, core, MQ_TRACE_ID);
+    }
+    return 0;
+}
+
+static uint32_t mq_traces(void *opaque, uint32_t core, mcd_trace_info_st *out,
+                          uint32_t max)
+{
+    McdShm *s = opaque;
+
+    if (core >= s->ncores) {
+        return 0;
+    }
+    if (max >= 1) {
+        memset(out, 0, sizeof(*out));
+        out->trace_id = MQ_TRACE_ID;
+        snprintf(out->trace_name, sizeof(out->trace_name),
+                 "cpu%" PRIu32 " instructions", core);
+        out->trace_type = MCD_TRACE_TYPE_CORE;
+        out->trace_format = MCD_TRACE_FORMAT_CORE_EXECUTE;
+        out->trace_modes = MCD_TRACE_MODE_FIFO | MCD_TRACE_MODE_PIPE;
+    }
+    return 1;
+}
+
+static void mq_trace_fill(const McdqTrace *tr, uint32_t core,
+                          mcd_trace_state_st *state)
+{
+    memset(state, 0, sizeof(*state));
+    state->state = tr->state;
+    state->mode = tr->mode;
+    state->wraparound = tr->wrap;
+    state->frames = tr->frames;
+    state->count = tr->count;
+    state->size = tr->size;
+    state->timestamp_accuracy = 100;
+    state->timestamp_is_time = TRUE;
+    snprintf(state->info_str, sizeof(state->info_str),
+             "cpu%" PRIu32 " instructions (single-stepped while on): %"
+             PRIu64 " frames buffered, %" PRIu64 " produced, %" PRIu64
+             " lost", core, tr->frames, tr->count, tr->lost);
+}
+
+static int mq_trace_state(void *opaque, uint32_t core, uint32_t trace_id,
+                          mcd_trace_state_st *state, struct mcdshm_status *st)
+{
+    McdShm *s = opaque;
+
+    if (mq_trace_check(s, core, trace_id, st) < 0) {
+        return -1;
+    }
+    qemu_mutex_lock_iothread();
+    mq_trace_fill(&s->cores[core].tr, core, state);
+    qemu_mutex_unlock_iothread();
+    return 0;
+}
+
+static void mq_trace_clear(McdqTrace *tr)
+{
+    tr->head = 0;
+    tr->frames = 0;
+    tr->count = 0;
+    tr->lost = 0;
+    tr->wrap = false;
+    tr->gap = false;
+}
+
+static int mq_set_trace_state(void *opaque, uint32_t core, uint32_t trace_id,
+                              mcd_trace_state_st *state,
+                              struct mcdshm_status *st)
+{
+    McdShm *s = opaque;
+    McdqTrace *tr;
+    uint32_t nstate, nmode;
+    uint64_t nsize;
+    bool modified = false, clear = false, was_running;
+    int rc = 0;
+
+    if (mq_trace_check(s, core, trace_id, st) < 0) {
+        return -1;
+    }
+    tr = &s->cores[core].tr;
+    qemu_mutex_lock_iothread();
+    nstate = state->state == MCD_TRACE_STATE_NOCHANGE ? tr->state
+                                                      : state->state;
+    nmode = state->mode == MCD_TRACE_MODE_NOCHANGE ? tr->mode : state->mode;
+    nsize = state->size == 0 ? tr->size : state->size;
+    was_running = mq_running(&s->cores[core]);
+    qemu_mutex_unlock_iothread();
+    if (nstate == MCD_TRACE_STATE_INIT || nstate == MCD_TRACE_STATE_DISABLE) {
+        modified = nstate == MCD_TRACE_STATE_DISABLE; /* reported OFF */
+        clear = nstate == MCD_TRACE_STATE_INIT;
+        nstate = MCD_TRACE_STATE_OFF;
+    } else if (nstate < MCD_TRACE_STATE_OFF || nstate > MCD_TRACE_STATE_STOP) {
+        return mcdshm_fail(st, MCD_ERR_PARAM,
+                           "trace state 0x%" PRIx32 " is not supported (OFF, "
+                           "ARM, TRIGGER, STOP, INIT)", state->state);
+    }
+    if (nmode != MCD_TRACE_MODE_FIFO && nmode != MCD_TRACE_MODE_PIPE) {
+        nmode = tr->mode;
+        modified = true;
+    }
+    if (nsize > MQ_TRACE_MAX) {
+        nsize = MQ_TRACE_MAX;
+        modified = true;
+    }
+    modified = modified || state->autoarm || state->trigger_delay != 0 ||
+               state->options != 0;
+    /* A running core changes how it executes: stop it around the change. */
+    if (was_running && mq_stop(s, core, false, st) < 0) {
+        return -1;
+    }
+    qemu_mutex_lock_iothread();
+    if (nmode != tr->mode || nsize != tr->size) {
+        g_free(tr->buf); /* a new geometry starts empty */
+        tr->buf = NULL;
+        mq_trace_clear(tr);
+        tr->mode = nmode;
+        tr->size = nsize;
+    }
+    if ((nstate == MCD_TRACE_STATE_ARM || nstate == MCD_TRACE_STATE_TRIGGER) &&
+        !tr->buf) {
+        tr->buf = g_try_new0(mcd_trace_data_core_st, tr->size);
+        if (!tr->buf) {
+            rc = mcdshm_fail(st, MCD_ERR_GENERAL, "no memory for a trace "
+                             "buffer of %" PRIu64 " frames", tr->size);
+        }
+    }
+    if (clear) {
+        mq_trace_clear(tr);
+    }
+    if (rc == 0) {
+        tr->state = nstate;
+    }
+    mq_trace_fill(tr, core, state);
+    state->modified = modified;
+    qemu_mutex_unlock_iothread();
+    if (was_running) {
+        struct mcdshm_status st2;
+
+        mq_run(s, core, false, &st2);
+    }
+    return rc;
+}
+
+static int mq_read_trace(void *opaque, uint32_t core, uint32_t trace_id,
+                         uint64_t start, uint32_t *num, uint32_t frame_size,
+                         void *frames, struct mcdshm_status *st)
+{
+    mcd_trace_data_core_st *out = frames;
+    McdShm *s = opaque;
+    McdqTrace *tr;
+    uint64_t avail, n, i;
+    int rc = 0;
+
+    if (mq_trace_check(s, core, trace_id, st) < 0) {
+        return -1;
+    }
+    if (frame_size != sizeof(mcd_trace_data_core_st)) {
+        return mcdshm_fail(st, MCD_ERR_PARAM,
+                           "frame_size %" PRIu32 " is not %zu "
+                           "(mcd_trace_data_core_st, format CORE_EXECUTE)",
+                           frame_size, sizeof(mcd_trace_data_core_st));
+    }
+    if (*num != 0 && !frames) {
+        return mcdshm_fail(st, MCD_ERR_PARAM,
+                           "frames is NULL for %" PRIu32 " frames", *num);
+    }
+    tr = &s->cores[core].tr;
+    qemu_mutex_lock_iothread();
+    if (start > tr->frames) {
+        rc = mcdshm_fail(st, MCD_ERR_PARAM,
+                         "start %" PRIu64 " is beyond the %" PRIu64
+                         " frames buffered", start, tr->frames);
+        goto out;
+    }
+    avail = tr->frames - start;
+    n = *num == 0 || avail < *num ? avail : *num;
+    n = MIN(n, UINT32_MAX);
+    for (i = 0; *num != 0 && i < n; i++) {
+        out[i] = tr->buf[(tr->head + start + i) % tr->size];
+    }
+    if (*num != 0 && tr->mode == MCD_TRACE_MODE_PIPE) {
+        /* reading consumes: what was skipped before start goes too */
+        tr->head = (tr->head + start + n) % tr->size;
+        tr->frames -= start + n;
+    }
+    *num = (uint32_t)n;
+out:
+    qemu_mutex_unlock_iothread();
+    return rc;
+}
+
 static const struct mcdshm_target_ops mq_ops = {
     .core_info = mq_core_info,
     .mem_spaces = mq_mem_spaces,
@@ -1517,6 +1818,10 @@ static const struct mcdshm_target_ops mq_ops = {
     .trig_insert = mq_trig_insert,
     .trig_remove = mq_trig_remove,
     .reset = mq_reset,
+    .traces = mq_traces,
+    .trace_state = mq_trace_state,
+    .set_trace_state = mq_set_trace_state,
+    .read_trace = mq_read_trace,
 };
 
 /* ------------------------------------------------------------------------
@@ -1604,6 +1909,9 @@ static void mq_start(McdShm *s)
     CPU_FOREACH(cpu) {
         s->cores[i].cpu = cpu;
         s->cores[i].global = true;
+        s->cores[i].tr.state = MCD_TRACE_STATE_OFF;
+        s->cores[i].tr.mode = MCD_TRACE_MODE_FIFO;
+        s->cores[i].tr.size = MQ_TRACE_DEFAULT;
         i++;
     }
     s->regs = g_new0(McdqReg, MQ_MAX_REGS);

@@ -133,10 +133,8 @@ static const struct conf_target conf_targets[] = {
         .help_command = NULL,
         .isa = &conf_isa_riscv,
         .caps = {
-            [CAP_TRACE] = { false, "QEMU 7.2's TCG records no executed "
-                                   "instructions without a TCG plugin, "
-                                   "which this build does not load" },
-            [CAP_TRACE_FIFO] = { false, "no instruction trace (CAP_TRACE)" },
+            [CAP_TRACE] = HAS,      /* single-steps while tracing */
+            [CAP_TRACE_FIFO] = HAS,
             [CAP_CHANNEL] = { false, "the virt UART belongs to QEMU's "
                                      "chardev (-serial), not to MCD" },
             [CAP_RUN_UNTIL] = HAS,
