@@ -54,6 +54,7 @@
 #include "sysemu/runstate.h"
 #include "sysemu/sysemu.h"
 #include "elf.h"
+#include "qemu-version.h"
 
 #include "mcdshm/server.h"
 
@@ -1593,6 +1594,88 @@ static int mq_reset(void *opaque, uint32_t core, uint32_t vector, bool halt,
 }
 
 /* ------------------------------------------------------------------------
+ * Commands: a few questions about the machine
+ */
+
+static void mq_cmd_help(McdShm *s, GString *out)
+{
+    (void)s;
+    g_string_append(out,
+                    "commands:\n"
+                    "  help   this list\n"
+                    "  info   the machine, its vCPUs, RAM and run state\n"
+                    "  cpus   state and pc of every vCPU\n");
+}
+
+static void mq_cmd_info(McdShm *s, GString *out)
+{
+    g_string_append_printf(out, "QEMU %s, machine %s, %" PRIu32 " vCPUs, "
+                           "RAM %" PRIu64 " MiB, run state %s\n",
+                           QEMU_VERSION, s->device, s->ncores,
+                           current_machine ?
+                               (uint64_t)current_machine->ram_size >> 20 : 0,
+                           mq_runstate());
+}
+
+static void mq_cmd_cpus(McdShm *s, GString *out)
+{
+    uint32_t i;
+
+    for (i = 0; i < s->ncores; i++) {
+        McdqCore *c = &s->cores[i];
+
+        g_string_append_printf(out, "cpu%" PRIu32 ": %s, pc 0x%" PRIx64 "%s\n",
+                               i, mq_running(c) ? "running" : "stopped",
+                               mq_pc(c->cpu),
+                               c->global ? "" : ", not in global run control");
+    }
+}
+
+static const struct {
+    const char *name;
+    void (*fn)(McdShm *s, GString *out);
+} mq_cmds[] = {
+    { "help", mq_cmd_help },
+    { "info", mq_cmd_info },
+    { "cpus", mq_cmd_cpus },
+};
+
+static int mq_execute_command(void *opaque, uint32_t core, const char *command,
+                              char *result, uint32_t result_size,
+                              struct mcdshm_status *st)
+{
+    McdShm *s = opaque;
+    g_autoptr(GString) out = g_string_new("");
+    char word[32] = "";
+    size_t i;
+
+    if (mq_check_core(s, core, st) < 0) {
+        return -1;
+    }
+    sscanf(command, "%31s", word);
+    for (i = 0; i < ARRAY_SIZE(mq_cmds); i++) {
+        if (!strcmp(word, mq_cmds[i].name)) {
+            break;
+        }
+    }
+    if (i == ARRAY_SIZE(mq_cmds)) {
+        return mcdshm_fail(st, MCD_ERR_PARAM,
+                           "unknown command '%.64s' (try 'help'; QEMU's own "
+                           "monitor has the rest)", command);
+    }
+    qemu_mutex_lock_iothread();
+    mq_cmds[i].fn(s, out);
+    qemu_mutex_unlock_iothread();
+    if (out->len + 1 > result_size) {
+        return mcdshm_fail(st, MCD_ERR_RESULT_TOO_LONG,
+                           "the result of '%s' needs %zu bytes, result_size "
+                           "is %" PRIu32, word, out->len + 1, result_size);
+    }
+    memcpy(result, out->str, out->len + 1);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
  * Trace: one CORE_EXECUTE instruction trace per core
  */
 
@@ -1818,6 +1901,7 @@ static const struct mcdshm_target_ops mq_ops = {
     .trig_insert = mq_trig_insert,
     .trig_remove = mq_trig_remove,
     .reset = mq_reset,
+    .execute_command = mq_execute_command,
     .traces = mq_traces,
     .trace_state = mq_trace_state,
     .set_trace_state = mq_set_trace_state,

@@ -130,7 +130,7 @@ static const struct conf_target conf_targets[] = {
         .reset_pc = 0x1000,          /* virt's reset vector in the MROM */
         .rst_system = 0,
         .rst_core = 1,
-        .help_command = NULL,
+        .help_command = "help",
         .isa = &conf_isa_riscv,
         .caps = {
             [CAP_TRACE] = HAS,      /* single-steps while tracing */
@@ -149,8 +149,7 @@ static const struct conf_target conf_targets[] = {
             [CAP_LOGICAL_SPACE] = HAS,
             [CAP_REG_BLOCK] = HAS,
             [CAP_UNMAPPED_ADDR] = HAS,
-            [CAP_COMMAND] = { false, "the QEMU glue offers no commands "
-                                     "(use QEMU's monitor)" },
+            [CAP_COMMAND] = HAS,
             [CAP_DEVICE_DESCRIPTION] = { false, "QEMU ships no IP-XACT "
                                                 "description of its "
                                                 "machines" },
