@@ -1088,12 +1088,32 @@ static int mq_check_stopped(McdShm *s, MqRun *r, const char *op,
 }
 
 /* n single steps of the target cores; returns once they are done. */
+/* Steps done so far by the target cores (for a wait that sees progress). */
+static uint64_t mq_steps_sum(McdShm *s, MqRun *r)
+{
+    uint64_t sum = 0;
+    uint32_t i;
+
+    for (i = 0; i < s->ncores; i++) {
+        if (mq_targets(s, r->core, r->global, i)) {
+            sum += qatomic_read(&s->cores[i].steps_done);
+        }
+    }
+    return sum;
+}
+
 static int mq_do_step(McdShm *s, MqRun *r, struct mcdshm_status *st)
 {
+    uint64_t before;
     bool ok;
 
     mq_on_main(s, mq_run_main, r);
-    ok = mq_wait(s, mq_steps_done, r);
+    /* Many steps may take long: give up only when MQ_WAIT_MS pass
+     * without a single one. */
+    do {
+        before = mq_steps_sum(s, r);
+        ok = mq_wait(s, mq_steps_done, r);
+    } while (!ok && mq_steps_sum(s, r) != before);
     if (!ok) {
         mq_on_main(s, mq_stop_main, r);
         mq_wait(s, mq_all_stopped, r);
@@ -1102,7 +1122,8 @@ static int mq_do_step(McdShm *s, MqRun *r, struct mcdshm_status *st)
     if (!ok) {
         return mcdshm_fail(st, MCD_ERR_GENERAL,
                            "core %" PRIu32 " did not finish %" PRIu32
-                           " steps within %d ms (waiting in wfi?); stopped it",
+                           " steps: none for %d ms (waiting in wfi?); "
+                           "stopped it",
                            r->core, r->n, MQ_WAIT_MS);
     }
     return 0;
