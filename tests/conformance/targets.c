@@ -110,7 +110,7 @@ static const struct conf_target conf_targets[] = {
     },
     {
         /*
-         * qemu-system-riscv64 -machine virt -smp 4 with -object mcdshm
+         * qemu-system-riscv64 -machine virt -smp 4 with -mcd shm,...
          * (qemu-side/qemu), started -S with -bios none -kernel
          * test_prog.elf: every hart starts at the reset vector 0x1000,
          * whose five instructions jump to the ELF entry.
