@@ -29,8 +29,8 @@
 #include "mcd/mcd_api.h"
 
 #define RAM_BASE 0x80000000ull
-#define GDB_CHUNK 2048   /* QEMU 7.2's gdbstub: at most 2 KiB per 'm' */
-#define QMP_CHUNK 4096   /* bytes per "xp /512xg" */
+#define GDB_CHUNK 2048 /* QEMU 7.2's gdbstub: at most 2 KiB per 'm' */
+#define QMP_CHUNK 4096 /* bytes per "xp /512xg" */
 #define BASELINE_MAX_NS 20000000000ull /* stop a baseline after 20 s */
 
 #ifndef MCDSHM_BENCH_QEMU
@@ -151,8 +151,7 @@ static size_t rsp_recv(struct rsp *r, uint8_t *out, size_t room, bool hex)
     return n;
 }
 
-static double gdb_dump(const char *sock, uint8_t *buf, size_t len,
-                       size_t *done)
+static double gdb_dump(const char *sock, uint8_t *buf, size_t len, size_t *done)
 {
     struct rsp r = { .fd = unix_connect(sock) };
     char cmd[64];
@@ -256,8 +255,7 @@ static size_t qmp_parse(const char *p, uint8_t *out, size_t room)
     return n;
 }
 
-static double qmp_dump(const char *sock, uint8_t *buf, size_t len,
-                       size_t *done)
+static double qmp_dump(const char *sock, uint8_t *buf, size_t len, size_t *done)
 {
     static char reply[1 << 20];
     int fd = unix_connect(sock);
@@ -350,8 +348,8 @@ static pid_t start_qemu(const char *qemu, const char *prog, const char *dir,
     char mcd[512], gdb[512], qmp[512], mem[32];
     pid_t pid;
 
-    snprintf(mcd, sizeof(mcd),
-             "shm,name=bench,iothread=io0,path=%s/mcd.sock", dir);
+    snprintf(mcd, sizeof(mcd), "shm,name=bench,iothread=io0,path=%s/mcd.sock",
+             dir);
     snprintf(gdb, sizeof(gdb), "unix:%s/gdb.sock,server=on,wait=off", dir);
     snprintf(qmp, sizeof(qmp), "unix:%s/qmp.sock,server=on,wait=off", dir);
     snprintf(mem, sizeof(mem), "%uM", ram_mib);
@@ -443,21 +441,24 @@ void bench_qemu(const struct opts *o, double memcpy_gbs)
 
     print_lat("qemu  mcdshm mcd_qry_state_f (running)", rtt);
     printf("qemu  mcdshm dump %3u MiB (running guest)  %8.3f GB/s  (%.2fx "
-           "memcpy)\n", o->dump_mib, mgbs, mgbs / memcpy_gbs);
+           "memcpy)\n",
+           o->dump_mib, mgbs, mgbs / memcpy_gbs);
     printf("qemu  mcdshm dump %3u MiB (stopped guest)  %8.3f GB/s  (%.2fx "
-           "memcpy)\n", o->dump_mib, sgbs, sgbs / memcpy_gbs);
+           "memcpy)\n",
+           o->dump_mib, sgbs, sgbs / memcpy_gbs);
     printf("qemu  gdbstub dump %3u MiB ('m' packets)   %8.4f GB/s  (%zu MiB "
-           "read%s; the gdbstub stops the VM)\n", o->dump_mib, ggbs,
-           gdone >> 20, gdone < len ? " in the 20 s budget" : "");
+           "read%s; the gdbstub stops the VM)\n",
+           o->dump_mib, ggbs, gdone >> 20,
+           gdone < len ? " in the 20 s budget" : "");
     printf("qemu  QMP dump %3u MiB (JSON, xp)          %8.4f GB/s  (%zu MiB "
-           "read%s)\n", o->dump_mib, qgbs, qdone >> 20,
+           "read%s)\n",
+           o->dump_mib, qgbs, qdone >> 20,
            qdone < len ? " in the 20 s budget" : "");
     printf("goal  %-44s %8.1fx  (>= 100x)  %s\n",
            "qemu mcdshm dump / gdbstub dump", mgbs / ggbs,
            mgbs / ggbs >= 100 ? "met" : "NOT MET");
     printf("      %-44s %8.1fx  (both read a stopped VM)\n",
            "qemu mcdshm stopped dump / gdbstub dump", sgbs / ggbs);
-    printf("goal  %-44s %8.2fx  (>= 0.5x)  %s\n",
-           "qemu mcdshm dump / memcpy", mgbs / memcpy_gbs,
-           mgbs / memcpy_gbs >= 0.5 ? "met" : "NOT MET");
+    printf("goal  %-44s %8.2fx  (>= 0.5x)  %s\n", "qemu mcdshm dump / memcpy",
+           mgbs / memcpy_gbs, mgbs / memcpy_gbs >= 0.5 ? "met" : "NOT MET");
 }

@@ -62,26 +62,26 @@
 #define MQ_SPACE_LOGICAL 2
 #define MQ_SPACE_REGS 3
 #define MQ_MAX_TRIGS 32
-#define MQ_MAX_BP_PCS 1024    /* breakpoints one IP trigger may expand to */
+#define MQ_MAX_BP_PCS 1024 /* breakpoints one IP trigger may expand to */
 #define MQ_MAX_GROUPS 16
 #define MQ_MAX_REGS 8192
 #define MQ_MAX_BLOCKS 64
-#define MQ_WAIT_MS 5000       /* longest wait for a stop or n steps */
+#define MQ_WAIT_MS 5000 /* longest wait for a stop or n steps */
 #define MQ_SSTEP (SSTEP_ENABLE | SSTEP_NOIRQ | SSTEP_NOTIMER)
 #define MQ_RST_SYSTEM 0x1
 #define MQ_RST_CORE 0x2
 #define MQ_UNTIL_TICK_NS 100000 /* run_until: re-check after 100 us ... */
 #define MQ_UNTIL_RETRIES 1000   /* ... at most 1000 times (0.1 s) */
 #define MQ_TRACE_ID 1
-#define MQ_TRACE_DEFAULT 65536      /* frames */
-#define MQ_TRACE_MAX (1u << 24)     /* frames: sanity limit */
-#define MQ_PAGE 4096          /* granule of partial memory transactions */
+#define MQ_TRACE_DEFAULT 65536  /* frames */
+#define MQ_TRACE_MAX (1u << 24) /* frames: sanity limit */
+#define MQ_PAGE 4096            /* granule of partial memory transactions */
 
 typedef struct McdqReg {
     char name[MCD_REG_NAME_LEN];
     uint32_t regnum; /* GDB register number = address in MQ_SPACE_REGS */
     uint32_t bits;
-    uint32_t group;  /* 1-based */
+    uint32_t group; /* 1-based */
 } McdqReg;
 
 typedef struct McdqGroup {
@@ -90,10 +90,10 @@ typedef struct McdqGroup {
 } McdqGroup;
 
 typedef struct McdqTrig {
-    uint32_t id;      /* the core's trig_id; 0 = free slot */
-    uint32_t type;    /* one MCD_TRIG_TYPE_* */
-    bool global;      /* MCD_TRIG_ACTION_DBG_GLOBAL */
-    uint64_t lo, hi;  /* inclusive */
+    uint32_t id;     /* the core's trig_id; 0 = free slot */
+    uint32_t type;   /* one MCD_TRIG_TYPE_* */
+    bool global;     /* MCD_TRIG_ACTION_DBG_GLOBAL */
+    uint64_t lo, hi; /* inclusive */
     CPUWatchpoint *wp;
     /* Data condition of a watchpoint (all zero in the request: none). */
     bool data;
@@ -114,21 +114,21 @@ typedef struct McdqTrace {
     mcd_trace_data_core_st *buf; /* size frames once armed */
     uint64_t head, frames, count, lost;
     bool wrap, gap;
-    bool run_marker;             /* the next frame is the first of a run */
-    uint64_t pc;                 /* pc of the instruction executing now */
+    bool run_marker; /* the next frame is the first of a run */
+    uint64_t pc;     /* pc of the instruction executing now */
 } McdqTrace;
 
 typedef struct McdqCore {
     CPUState *cpu;
-    bool global;            /* takes part in global run control */
+    bool global; /* takes part in global run control */
     /* Debug-event bookkeeping: BQL. */
-    uint32_t steps_left;    /* single steps still to do */
+    uint32_t steps_left; /* single steps still to do */
     uint32_t steps_done;
-    bool stepping;          /* an MCD step is in progress */
-    uint32_t trig_id;       /* trigger that stopped it, or 0 */
+    bool stepping;    /* an MCD step is in progress */
+    uint32_t trig_id; /* trigger that stopped it, or 0 */
     char stop_str[MCD_INFO_STR_LEN];
-    QEMUTimer *until;       /* run_until's stop, or NULL */
-    uint64_t until_pc;      /* pc when run_until started it */
+    QEMUTimer *until;  /* run_until's stop, or NULL */
+    uint64_t until_pc; /* pc when run_until started it */
     uint32_t until_retries;
     McdqTrig trigs[MQ_MAX_TRIGS];
     McdqTrace tr;
@@ -145,18 +145,18 @@ typedef struct McdShm {
     AioContext *ctx;
     struct mcdshm_server *srv;
     struct mcdshm_target target;
-    int *fds;             /* registered with ctx */
+    int *fds; /* registered with ctx */
     int nfds;
 
     uint32_t ncores;
     McdqCore *cores;
-    McdqReg *regs;        /* the same for every core (cpu 0's) */
+    McdqReg *regs; /* the same for every core (cpu 0's) */
     uint32_t nregs;
     McdqGroup groups[MQ_MAX_GROUPS];
     uint32_t ngroups;
     char device[MCD_UNIQUE_NAME_LEN];
 
-    QemuMutex mu;         /* wake-ups of waiting operations */
+    QemuMutex mu; /* wake-ups of waiting operations */
     QemuCond cond;
 } McdShm;
 
@@ -386,8 +386,8 @@ static void mq_space(mcd_memspace_st *sp, uint32_t id, const char *name,
         MCD_TX_OPT_SIDE_EFFECTS | MCD_TX_OPT_NO_SIDE_EFFECTS;
 }
 
-static uint32_t mq_mem_spaces(void *opaque, uint32_t core,
-                              mcd_memspace_st *out, uint32_t max)
+static uint32_t mq_mem_spaces(void *opaque, uint32_t core, mcd_memspace_st *out,
+                              uint32_t max)
 {
     McdShm *s = opaque;
     mcd_memblock_st *blocks = g_new(mcd_memblock_st, MQ_MAX_BLOCKS);
@@ -608,17 +608,19 @@ static int mq_reg_tx(McdShm *s, uint32_t core, mcd_tx_st *tx,
     if (mq_running(&s->cores[core])) {
         rc = mcdshm_fail(st, MCD_ERR_DEVICE_ACCESS,
                          "core %" PRIu32 " is running: stop it to access "
-                         "its registers", core);
+                         "its registers",
+                         core);
         goto out;
     }
     cpu_synchronize_state(cpu);
     while (tx->num_bytes_ok < tx->num_bytes) {
         r = mq_reg_find(s, regnum);
         if (!r) {
-            rc = mcdshm_fail(st, wr ? MCD_ERR_TXLIST_WRITE : MCD_ERR_TXLIST_READ,
-                             "register address %" PRIu64 " is no register of "
-                             "core %" PRIu32 " (see mcd_qry_reg_map_f)",
-                             regnum, core);
+            rc =
+                mcdshm_fail(st, wr ? MCD_ERR_TXLIST_WRITE : MCD_ERR_TXLIST_READ,
+                            "register address %" PRIu64 " is no register of "
+                            "core %" PRIu32 " (see mcd_qry_reg_map_f)",
+                            regnum, core);
             goto out;
         }
         size = r->bits / 8;
@@ -640,9 +642,10 @@ static int mq_reg_tx(McdShm *s, uint32_t core, mcd_tx_st *tx,
             }
         }
         if (n != (int)size) {
-            rc = mcdshm_fail(st, wr ? MCD_ERR_TXLIST_WRITE : MCD_ERR_TXLIST_READ,
-                             "QEMU could not %s register %s of core %" PRIu32,
-                             wr ? "write" : "read", r->name, core);
+            rc =
+                mcdshm_fail(st, wr ? MCD_ERR_TXLIST_WRITE : MCD_ERR_TXLIST_READ,
+                            "QEMU could not %s register %s of core %" PRIu32,
+                            wr ? "write" : "read", r->name, core);
             goto out;
         }
         tx->num_bytes_ok += size;
@@ -690,8 +693,8 @@ static int mq_mem_tx(McdShm *s, uint32_t core, mcd_tx_st *tx,
          * num_bytes_ok says how far it got. */
         len = chunked ? MIN(left, MQ_PAGE - (addr & (MQ_PAGE - 1))) : left;
         if (logical) {
-            r = cpu_memory_rw_debug(cpu, addr, tx->data + tx->num_bytes_ok,
-                                    len, wr);
+            r = cpu_memory_rw_debug(cpu, addr, tx->data + tx->num_bytes_ok, len,
+                                    wr);
         } else if (wr) {
             r = address_space_write(cpu->as, addr, MEMTXATTRS_UNSPECIFIED,
                                     tx->data + tx->num_bytes_ok, len);
@@ -707,14 +710,13 @@ static int mq_mem_tx(McdShm *s, uint32_t core, mcd_tx_st *tx,
             if (logical) {
                 qemu_mutex_unlock_iothread();
             }
-            return mcdshm_fail(st, wr ? MCD_ERR_TXLIST_WRITE
-                                      : MCD_ERR_TXLIST_READ,
-                               "%s %s at 0x%" PRIx64 " failed: %s",
-                               logical ? "logical" : "physical",
-                               wr ? "write" : "read", addr,
-                               logical ? "no mapping for this address"
-                                       : "nothing mapped there (or the device "
-                                         "refused the access)");
+            return mcdshm_fail(
+                st, wr ? MCD_ERR_TXLIST_WRITE : MCD_ERR_TXLIST_READ,
+                "%s %s at 0x%" PRIx64 " failed: %s",
+                logical ? "logical" : "physical", wr ? "write" : "read", addr,
+                logical ? "no mapping for this address"
+                        : "nothing mapped there (or the device "
+                          "refused the access)");
         }
         tx->num_bytes_ok += len;
         addr += len;
@@ -948,7 +950,7 @@ static int mq_debug_hook(CPUState *cpu)
 typedef struct MqRun {
     uint32_t core;
     bool global;
-    bool step;       /* start core as a single step of n instructions */
+    bool step; /* start core as a single step of n instructions */
     uint32_t n;
 } MqRun;
 
@@ -1033,8 +1035,7 @@ static bool mq_all_stopped(McdShm *s, void *arg)
 
     for (i = 0; i < s->ncores; i++) {
         if (mq_targets(s, r->core, r->global, i) &&
-            !qatomic_read(&s->cores[i].cpu->stopped) &&
-            runstate_is_running()) {
+            !qatomic_read(&s->cores[i].cpu->stopped) && runstate_is_running()) {
             return false;
         }
     }
@@ -1077,8 +1078,7 @@ static int mq_check_stopped(McdShm *s, MqRun *r, const char *op,
     uint32_t i;
 
     for (i = 0; i < s->ncores; i++) {
-        if (mq_targets(s, r->core, r->global, i) &&
-            mq_running(&s->cores[i])) {
+        if (mq_targets(s, r->core, r->global, i) && mq_running(&s->cores[i])) {
             return mcdshm_fail(st, MCD_ERR_GENERAL,
                                "core %" PRIu32 " is running: stop it before %s",
                                i, op);
@@ -1164,7 +1164,8 @@ static int mq_run(void *opaque, uint32_t core, bool global,
     if (runstate_needs_reset()) {
         return mcdshm_fail(st, MCD_ERR_GENERAL,
                            "the VM needs a reset before it can run (run "
-                           "state %s)", mq_runstate());
+                           "state %s)",
+                           mq_runstate());
     }
     return 0;
 }
@@ -1181,8 +1182,8 @@ static int mq_stop(void *opaque, uint32_t core, bool global,
     mq_on_main(s, mq_stop_main, &r);
     if (!mq_wait(s, mq_all_stopped, &r)) {
         return mcdshm_fail(st, MCD_ERR_GENERAL,
-                           "core %" PRIu32 " did not stop within %d ms",
-                           core, MQ_WAIT_MS);
+                           "core %" PRIu32 " did not stop within %d ms", core,
+                           MQ_WAIT_MS);
     }
     mq_on_main(s, mq_freeze_main, NULL);
     return 0;
@@ -1227,8 +1228,8 @@ static void mq_until_cb(void *opaque)
      */
     if (!c->cpu->stopped && mq_pc(c->cpu) == c->until_pc &&
         c->until_retries++ < MQ_UNTIL_RETRIES) {
-        timer_mod(c->until, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
-                                MQ_UNTIL_TICK_NS);
+        timer_mod(c->until,
+                  qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) + MQ_UNTIL_TICK_NS);
         return;
     }
     if (!c->cpu->stopped) {
@@ -1275,12 +1276,13 @@ static void mq_until_main(McdShm *s, void *arg)
     mq_run_main(s, &u->r);
 }
 
-static int mq_run_until(void *opaque, uint32_t core, bool global,
-                        bool absolute, uint64_t time, struct mcdshm_status *st)
+static int mq_run_until(void *opaque, uint32_t core, bool global, bool absolute,
+                        uint64_t time, struct mcdshm_status *st)
 {
     McdShm *s = opaque;
     MqUntil u = { .r = { .core = core, .global = global },
-                  .absolute = absolute, .ps = time };
+                  .absolute = absolute,
+                  .ps = time };
     int rc;
 
     if (mq_check_core(s, core, st) < 0) {
@@ -1324,8 +1326,8 @@ static int mq_state(void *opaque, uint32_t core, mcd_core_state_st *state,
     state->info_str[0] = '\0';
     qemu_mutex_lock_iothread();
     if (mq_running(c)) {
-        state->state = c->cpu->halted ? MCD_CORE_STATE_HALTED
-                                      : MCD_CORE_STATE_RUNNING;
+        state->state =
+            c->cpu->halted ? MCD_CORE_STATE_HALTED : MCD_CORE_STATE_RUNNING;
         snprintf(state->info_str, sizeof(state->info_str), "%s",
                  c->cpu->halted ? "waiting for an interrupt (wfi)" : "");
     } else {
@@ -1337,8 +1339,7 @@ static int mq_state(void *opaque, uint32_t core, mcd_core_state_st *state,
                      c->stop_str);
         } else {
             snprintf(state->stop_str, sizeof(state->stop_str),
-                     "VM stopped (run state %s)",
-                     mq_runstate());
+                     "VM stopped (run state %s)", mq_runstate());
         }
         snprintf(state->info_str, sizeof(state->info_str), "pc 0x%" PRIx64,
                  mq_pc(c->cpu));
@@ -1402,7 +1403,8 @@ static int mq_trig_insert(void *opaque, uint32_t core, uint32_t trig_id,
     if (space != 0 && space != MQ_SPACE_PHYS && space != MQ_SPACE_LOGICAL) {
         return mcdshm_fail(st, MCD_ERR_TRIG_CREATE,
                            "trigger mem_space_id %" PRIu32 " is not a memory "
-                           "space (1 Physical, 2 Logical)", space);
+                           "space (1 Physical, 2 Logical)",
+                           space);
     }
     /* Approximations, reported back with `modified`. */
     if (trig->option != MCD_TRIG_OPT_DEFAULT) {
@@ -1458,8 +1460,9 @@ static int mq_trig_insert(void *opaque, uint32_t core, uint32_t trig_id,
     for (i = 0; i < MQ_MAX_TRIGS; i++) {
         if (c->trigs[i].id == trig_id) {
             rc = mcdshm_fail(st, MCD_ERR_TRIG_CREATE,
-                             "trig_id %" PRIu32 " already exists on core %"
-                             PRIu32, trig_id, core);
+                             "trig_id %" PRIu32
+                             " already exists on core %" PRIu32,
+                             trig_id, core);
             goto out;
         }
         if (!t && !c->trigs[i].id) {
@@ -1469,7 +1472,8 @@ static int mq_trig_insert(void *opaque, uint32_t core, uint32_t trig_id,
     if (!t) {
         rc = mcdshm_fail(st, MCD_ERR_TRIG_CREATE,
                          "core %" PRIu32 " already has %d triggers "
-                         "(trig_number)", core, MQ_MAX_TRIGS);
+                         "(trig_number)",
+                         core, MQ_MAX_TRIGS);
         goto out;
     }
     t->id = trig_id;
@@ -1507,7 +1511,8 @@ static int mq_trig_insert(void *opaque, uint32_t core, uint32_t trig_id,
             memset(t, 0, sizeof(*t));
             rc = mcdshm_fail(st, MCD_ERR_TRIG_CREATE,
                              "QEMU refused a watchpoint on 0x%" PRIx64
-                             "..0x%" PRIx64, lo, lo + trig->addr_range);
+                             "..0x%" PRIx64,
+                             lo, lo + trig->addr_range);
         }
     }
 out:
@@ -1538,8 +1543,9 @@ static int mq_trig_remove(void *opaque, uint32_t core, uint32_t trig_id,
     qemu_mutex_unlock_iothread();
     if (rc < 0) {
         return mcdshm_fail(st, MCD_ERR_TRIG_ACCESS,
-                           "no trigger with trig_id %" PRIu32 " on core %"
-                           PRIu32, trig_id, core);
+                           "no trigger with trig_id %" PRIu32
+                           " on core %" PRIu32,
+                           trig_id, core);
     }
     return 0;
 }
@@ -1621,21 +1627,21 @@ static int mq_reset(void *opaque, uint32_t core, uint32_t vector, bool halt,
 static void mq_cmd_help(McdShm *s, GString *out)
 {
     (void)s;
-    g_string_append(out,
-                    "commands:\n"
-                    "  help   this list\n"
-                    "  info   the machine, its vCPUs, RAM and run state\n"
-                    "  cpus   state and pc of every vCPU\n");
+    g_string_append(out, "commands:\n"
+                         "  help   this list\n"
+                         "  info   the machine, its vCPUs, RAM and run state\n"
+                         "  cpus   state and pc of every vCPU\n");
 }
 
 static void mq_cmd_info(McdShm *s, GString *out)
 {
-    g_string_append_printf(out, "QEMU %s, machine %s, %" PRIu32 " vCPUs, "
-                           "RAM %" PRIu64 " MiB, run state %s\n",
-                           QEMU_VERSION, s->device, s->ncores,
-                           current_machine ?
-                               (uint64_t)current_machine->ram_size >> 20 : 0,
-                           mq_runstate());
+    g_string_append_printf(
+        out,
+        "QEMU %s, machine %s, %" PRIu32 " vCPUs, "
+        "RAM %" PRIu64 " MiB, run state %s\n",
+        QEMU_VERSION, s->device, s->ncores,
+        current_machine ? (uint64_t)current_machine->ram_size >> 20 : 0,
+        mq_runstate());
 }
 
 static void mq_cmd_cpus(McdShm *s, GString *out)
@@ -1682,7 +1688,8 @@ static int mq_execute_command(void *opaque, uint32_t core, const char *command,
     if (i == ARRAY_SIZE(mq_cmds)) {
         return mcdshm_fail(st, MCD_ERR_PARAM,
                            "unknown command '%.64s' (try 'help'; QEMU's own "
-                           "monitor has the rest)", command);
+                           "monitor has the rest)",
+                           command);
     }
     qemu_mutex_lock_iothread();
     mq_cmds[i].fn(s, out);
@@ -1690,7 +1697,8 @@ static int mq_execute_command(void *opaque, uint32_t core, const char *command,
     if (out->len + 1 > result_size) {
         return mcdshm_fail(st, MCD_ERR_RESULT_TOO_LONG,
                            "the result of '%s' needs %zu bytes, result_size "
-                           "is %" PRIu32, word, out->len + 1, result_size);
+                           "is %" PRIu32,
+                           word, out->len + 1, result_size);
     }
     memcpy(result, out->str, out->len + 1);
     return 0;
@@ -1708,8 +1716,8 @@ static int mq_trace_check(McdShm *s, uint32_t core, uint32_t trace_id,
     }
     if (trace_id != MQ_TRACE_ID) {
         return mcdshm_fail(st, MCD_ERR_PARAM,
-                           "no trace with trace_id %" PRIu32 " on core %"
-                           PRIu32 " (its trace is %u)",
+                           "no trace with trace_id %" PRIu32 " on core %" PRIu32
+                           " (its trace is %u)",
                            trace_id, core, MQ_TRACE_ID);
     }
     return 0;
@@ -1748,9 +1756,9 @@ static void mq_trace_fill(const McdqTrace *tr, uint32_t core,
     state->timestamp_accuracy = 100;
     state->timestamp_is_time = TRUE;
     snprintf(state->info_str, sizeof(state->info_str),
-             "cpu%" PRIu32 " instructions (single-stepped while on): %"
-             PRIu64 " frames buffered, %" PRIu64 " produced, %" PRIu64
-             " lost", core, tr->frames, tr->count, tr->lost);
+             "cpu%" PRIu32 " instructions (single-stepped while on): %" PRIu64
+             " frames buffered, %" PRIu64 " produced, %" PRIu64 " lost",
+             core, tr->frames, tr->count, tr->lost);
 }
 
 static int mq_trace_state(void *opaque, uint32_t core, uint32_t trace_id,
@@ -1793,8 +1801,8 @@ static int mq_set_trace_state(void *opaque, uint32_t core, uint32_t trace_id,
     }
     tr = &s->cores[core].tr;
     qemu_mutex_lock_iothread();
-    nstate = state->state == MCD_TRACE_STATE_NOCHANGE ? tr->state
-                                                      : state->state;
+    nstate =
+        state->state == MCD_TRACE_STATE_NOCHANGE ? tr->state : state->state;
     nmode = state->mode == MCD_TRACE_MODE_NOCHANGE ? tr->mode : state->mode;
     nsize = state->size == 0 ? tr->size : state->size;
     was_running = mq_running(&s->cores[core]);
@@ -1806,7 +1814,8 @@ static int mq_set_trace_state(void *opaque, uint32_t core, uint32_t trace_id,
     } else if (nstate < MCD_TRACE_STATE_OFF || nstate > MCD_TRACE_STATE_STOP) {
         return mcdshm_fail(st, MCD_ERR_PARAM,
                            "trace state 0x%" PRIx32 " is not supported (OFF, "
-                           "ARM, TRIGGER, STOP, INIT)", state->state);
+                           "ARM, TRIGGER, STOP, INIT)",
+                           state->state);
     }
     if (nmode != MCD_TRACE_MODE_FIFO && nmode != MCD_TRACE_MODE_PIPE) {
         nmode = tr->mode;
@@ -1834,8 +1843,10 @@ static int mq_set_trace_state(void *opaque, uint32_t core, uint32_t trace_id,
         !tr->buf) {
         tr->buf = g_try_new0(mcd_trace_data_core_st, tr->size);
         if (!tr->buf) {
-            rc = mcdshm_fail(st, MCD_ERR_GENERAL, "no memory for a trace "
-                             "buffer of %" PRIu64 " frames", tr->size);
+            rc = mcdshm_fail(st, MCD_ERR_GENERAL,
+                             "no memory for a trace "
+                             "buffer of %" PRIu64 " frames",
+                             tr->size);
         }
     }
     if (clear) {
@@ -1883,7 +1894,8 @@ static int mq_read_trace(void *opaque, uint32_t core, uint32_t trace_id,
     if (start > tr->frames) {
         rc = mcdshm_fail(st, MCD_ERR_PARAM,
                          "start %" PRIu64 " is beyond the %" PRIu64
-                         " frames buffered", start, tr->frames);
+                         " frames buffered",
+                         start, tr->frames);
         goto out;
     }
     avail = tr->frames - start;
@@ -1996,14 +2008,17 @@ static void mq_sync_fds_bh(void *opaque)
 static void mq_start(McdShm *s)
 {
     struct mcdshm_server_opts opts = {
-        .name = s->name, .path = s->path, .policy = s->policy,
+        .name = s->name,
+        .path = s->path,
+        .policy = s->policy,
     };
     char err[256];
     CPUState *cpu;
     uint32_t i = 0;
     int r;
 
-    CPU_FOREACH(cpu) {
+    CPU_FOREACH(cpu)
+    {
         s->ncores++;
     }
     if (!s->ncores) {
@@ -2011,7 +2026,8 @@ static void mq_start(McdShm *s)
         exit(1);
     }
     s->cores = g_new0(McdqCore, s->ncores);
-    CPU_FOREACH(cpu) {
+    CPU_FOREACH(cpu)
+    {
         s->cores[i].cpu = cpu;
         s->cores[i].global = true;
         s->cores[i].tr.state = MCD_TRACE_STATE_OFF;
@@ -2051,19 +2067,23 @@ static QemuOptsList mq_opts = {
     .implied_opt_name = "transport",
     .merge_lists = false,
     .head = QTAILQ_HEAD_INITIALIZER(mq_opts.head),
-    .desc = {
-        { .name = "transport", .type = QEMU_OPT_STRING,
-          .help = "how debuggers connect: shm (mcdshm)" },
-        { .name = "name", .type = QEMU_OPT_STRING,
-          .help = "endpoint name debuggers open (McdServerName)" },
-        { .name = "iothread", .type = QEMU_OPT_STRING,
-          .help = "id of the IOThread that serves the debuggers" },
-        { .name = "path", .type = QEMU_OPT_STRING,
-          .help = "socket path instead of the per-user runtime directory" },
-        { .name = "policy", .type = QEMU_OPT_STRING,
-          .help = "how debuggers wait: busy, hybrid (default) or sleep" },
-        { /* end of list */ }
-    },
+    .desc = { { .name = "transport",
+                .type = QEMU_OPT_STRING,
+                .help = "how debuggers connect: shm (mcdshm)" },
+              { .name = "name",
+                .type = QEMU_OPT_STRING,
+                .help = "endpoint name debuggers open (McdServerName)" },
+              { .name = "iothread",
+                .type = QEMU_OPT_STRING,
+                .help = "id of the IOThread that serves the debuggers" },
+              { .name = "path",
+                .type = QEMU_OPT_STRING,
+                .help =
+                    "socket path instead of the per-user runtime directory" },
+              { .name = "policy",
+                .type = QEMU_OPT_STRING,
+                .help = "how debuggers wait: busy, hybrid (default) or sleep" },
+              { /* end of list */ } },
 };
 
 static char *mq_opt(QemuOpts *o, const char *key)
@@ -2134,7 +2154,8 @@ static void mq_machine_done(Notifier *n, void *data)
     s->iothread = iothread_by_id(s->iothread_id);
     if (!s->iothread) {
         error_report("-mcd: iothread '%s' does not exist (add -object "
-                     "iothread,id=%s)", s->iothread_id, s->iothread_id);
+                     "iothread,id=%s)",
+                     s->iothread_id, s->iothread_id);
         exit(1);
     }
     s->ctx = iothread_get_aio_context(s->iothread);

@@ -213,8 +213,8 @@ static void tx_one(struct target *t, uint32_t h, uint32_t space, uint64_t addr,
     check(t, t->core[h], mcd_execute_txlist_f(t->core[h], &tl),
           at == MCD_TX_AT_R ? "read" : "write");
     if (tl.num_tx_ok != 1 || tx.num_bytes_ok != len) {
-        fail("%s: %u of %u bytes at 0x%" PRIx64, t->what, tx.num_bytes_ok,
-             len, addr);
+        fail("%s: %u of %u bytes at 0x%" PRIx64, t->what, tx.num_bytes_ok, len,
+             addr);
     }
 }
 
@@ -397,7 +397,8 @@ static int test_readers(void)
     }
     wait_children(pids, 2);
     printf("test_qemu readers: 2 debuggers read 2 x 20 x 4 MiB of RAM while "
-           "the guest ran (%.2f s)\n", now_s() - t0);
+           "the guest ran (%.2f s)\n",
+           now_s() - t0);
     return 0;
 }
 
@@ -523,7 +524,8 @@ static int test_trigdata(void)
     check(&q, q.core[1], mcd_remove_trig_f(q.core[1], id), "mcd_remove_trig_f");
     target_close(&q);
     printf("test_qemu trigdata: hart 1 stopped at counter[1] = %" PRIu64
-           " exactly (%s), hart 0 ran on\n", v, st.stop_str);
+           " exactly (%s), hart 0 ran on\n",
+           v, st.stop_str);
     return 0;
 }
 
@@ -536,7 +538,8 @@ int main(int argc, char **argv)
     int rc;
 
     if (argc < 2 || (!strcmp(argv[1], "diff") && argc < 3)) {
-        fprintf(stderr, "usage: test_qemu diff N | readers | killed | trigdata\n");
+        fprintf(stderr,
+                "usage: test_qemu diff N | readers | killed | trigdata\n");
         return 2;
     }
     if (!elf) {
