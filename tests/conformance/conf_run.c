@@ -134,6 +134,20 @@ Test(run, step_exactly_n_instructions, .init = conf_open, .fini = conf_close,
  * Run and stop
  */
 
+/*
+ * Wait up to 5 s for hart @i's counter to pass @before, reading it while
+ * the core runs: on a loaded machine a simulator's thread may get no CPU
+ * for tens of milliseconds, so a fixed sleep proves nothing.
+ */
+static void counter_moves(uint32_t i, uint64_t before)
+{
+    int k;
+
+    for (k = 0; k < 500 && counter(i) <= before; k++) {
+        conf_sleep_ms(10);
+    }
+}
+
 Test(run, global_run_and_stop, .init = conf_open, .fini = conf_close,
      .timeout = CONF_TIMEOUT)
 {
@@ -149,6 +163,9 @@ Test(run, global_run_and_stop, .init = conf_open, .fini = conf_close,
         conf_wait_running(i);
     }
     conf_sleep_ms(20);
+    for (i = 0; i < prog_harts(); i++) {
+        counter_moves(i, before[i]);
+    }
     CHECK_MCD(CORE(0), conf.api.stop(CORE(0), TRUE));
     for (i = 0; i < conf.ncores; i++) {
         conf_wait_halted(i);
@@ -175,6 +192,7 @@ Test(run, one_core_runs_alone, .init = conf_open, .fini = conf_close,
     CHECK_MCD(CORE(1), conf.api.run(CORE(1), FALSE));
     conf_wait_running(1);
     conf_sleep_ms(20);
+    counter_moves(1, c1);
     for (i = 0; i < conf.ncores; i++) {
         expect_state(i, i == 1, "core 1 running alone");
     }
@@ -219,7 +237,8 @@ static uint64_t now_ps(uint32_t i)
 Test(run, time_advances_while_running, .init = conf_open, .fini = conf_close,
      .timeout = CONF_TIMEOUT)
 {
-    uint64_t t0, t1, t2, t3;
+    uint64_t t0, t1 = 0, t2, t3;
+    int i;
 
     conf_require(CAP_TIME);
     conf_reset_system();
@@ -227,7 +246,9 @@ Test(run, time_advances_while_running, .init = conf_open, .fini = conf_close,
     CHECK_MCD(CORE(0), conf.api.run(CORE(0), TRUE));
     conf_wait_running(0);
     conf_sleep_ms(50);
-    t1 = now_ps(0);
+    for (i = 0; i < 500 && (t1 = now_ps(0)) <= t0; i++) {
+        conf_sleep_ms(10); /* a loaded machine: see counter_moves() */
+    }
     conf_stop_all();
     t2 = now_ps(0);
     conf_sleep_ms(20);
