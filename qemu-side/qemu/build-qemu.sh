@@ -30,6 +30,17 @@ src=$(cd "$1" && pwd)
 mkdir -p "$2"
 out=$(cd "$2" && pwd)
 shift 2
+# Absolute paths: QEMU links from its own build directory.
+abs=()
+for l in "$@"; do
+    [ -f "$l" ] || { echo "build-qemu: no library $l" >&2; exit 2; }
+    case "$l" in
+        *,*) echo "build-qemu: a comma in $l (meson list separator)" >&2
+             exit 2 ;;
+    esac
+    abs+=("$(cd "$(dirname "$l")" && pwd)/$(basename "$l")")
+done
+set -- "${abs[@]}"
 libs=$(IFS=,; echo "$*")
 here=$src/qemu-side/qemu
 patch=$here/mcdshm-qemu-7.2.patch
