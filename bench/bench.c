@@ -544,6 +544,11 @@ static void m_mcdshm_relay(const struct opts *o)
     run_xport(&xport_mcdshm_relay, o);
 }
 
+static void m_qemu(const struct opts *o)
+{
+    bench_qemu(o);
+}
+
 static void m_qmp(const struct opts *o)
 {
     run_xport(&xport_qmp_unix, o);
@@ -592,6 +597,7 @@ static const struct measurement {
     { "zmq-ipc", m_zmq_ipc },
     { "zmq-tcp", m_zmq_tcp },
     { "connections", bench_connections },
+    { "qemu", m_qemu },
     { "trace", bench_trace },
 };
 
@@ -688,6 +694,11 @@ static void goals(const struct opts *o)
             goal_pct(med(t, "cpu-idle-client", 0), w);
         }
     }
+    goal("qemu-dump-vs-gdbstub", med("qemu-mcdshm", "dump", dump),
+         med("qemu-gdbstub", "dump", dump), 1, 100,
+         "qemu mcdshm dump (running guest) / gdbstub dump");
+    goal("qemu-dump-vs-memcpy", med("qemu-mcdshm", "dump", dump), mcpy, 1,
+         0.5, "qemu mcdshm dump (running guest) / memcpy");
     goal("rings-dump-vs-memcpy", med("mcdshm-rings", "dump", dump), mcpy, 1,
          0.8, "mcdshm-rings dump (window off) / memcpy");
     goal("relay-dump-vs-rpc-tcp", med("mcdshm-relay", "dump", dump),

@@ -195,5 +195,13 @@ void bench_trace(const struct opts *o);
 #define BENCH_SPACE_REGS 3
 #define BENCH_NGPRS 33 /* x0..x31 and pc */
 
+/*
+ * The patched QEMU (bench/qemu.c): mcd_qry_state_f round trip and a
+ * @o->dump_mib MiB dump of the running guest through mcdshm (and of the
+ * stopped guest), beside the same dump through QEMU's gdbstub and QMP;
+ * rows qemu-mcdshm, qemu-gdbstub, qemu-qmp.  Skipped (with a note) without
+ * a patched QEMU and in --quick runs.
+ */
+void bench_qemu(const struct opts *o);
 
 #endif /* MCDSHM_BENCH_H */

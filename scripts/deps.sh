@@ -16,6 +16,10 @@ pkgs=(
     iproute2                        # the relay's network-namespace test
     libjson-c-dev                   # mcdshm-bench: the QMP-style baseline
     gnuplot-nox                     # mcdshm-bench --plot: the charts
+    # The patched QEMU (MCDSHM_QEMU, qemu-side/qemu/build-qemu.sh): the
+    # source package's tools and the least QEMU 7.2's riscv64-softmmu needs.
+    dpkg-dev patch xz-utils meson ninja-build python3 flex bison
+    libglib2.0-dev libpixman-1-dev zlib1g-dev libfdt-dev
 )
 
 missing=()

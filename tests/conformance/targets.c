@@ -108,6 +108,54 @@ static const struct conf_target conf_targets[] = {
             [CAP_MULTI_CLIENT] = HAS,
         },
     },
+    {
+        /*
+         * qemu-system-riscv64 -machine virt -smp 4 with -mcd shm,...
+         * (qemu-side/qemu), started -S with -bios none -kernel
+         * test_prog.elf: every hart starts at the reset vector 0x1000,
+         * whose five instructions jump to the ELF entry.
+         */
+        .name = "qemu",
+        .what = "QEMU 7.2 (Debian) qemu-system-riscv64 -machine virt with "
+                "mcdshm",
+        .config_example = "McdShmEndpoint=\"/run/user/0/mcdshm/qemu.sock\"",
+        .system = "QEMU",
+        .min_cores = 4,
+        .pc_reg = "pc",
+        .instret_reg = NULL, /* TCG's minstret counts host ticks */
+        .scratch_reg = "t3",
+        .reg_addr = CONF_REG_ADDR_INDEX, /* GDB register numbers */
+        .watch_pc = CONF_WATCH_AFTER_INSN,
+        .unmapped_addr = 0x18000000, /* between fw_cfg and the flash */
+        .reset_pc = 0x1000,          /* virt's reset vector in the MROM */
+        .rst_system = 0,
+        .rst_core = 1,
+        .help_command = "help",
+        .isa = &conf_isa_riscv,
+        .caps = {
+            [CAP_TRACE] = HAS,      /* single-steps while tracing */
+            [CAP_TRACE_FIFO] = HAS,
+            [CAP_CHANNEL] = { false, "the virt UART belongs to QEMU's "
+                                     "chardev (-serial), not to MCD" },
+            [CAP_RUN_UNTIL] = HAS,
+            [CAP_TIME] = HAS,
+            [CAP_CORE_RESET] = HAS,
+            [CAP_PER_CORE_RUN] = HAS,
+            [CAP_SET_GLOBAL] = HAS,
+            [CAP_WATCH] = HAS,
+            [CAP_WATCH_RANGE] = HAS,
+            [CAP_COMPLEX_TRIG] = HAS,
+            [CAP_STEP_EXACT] = HAS,
+            [CAP_LOGICAL_SPACE] = HAS,
+            [CAP_REG_BLOCK] = HAS,
+            [CAP_UNMAPPED_ADDR] = HAS,
+            [CAP_COMMAND] = HAS,
+            [CAP_DEVICE_DESCRIPTION] = { false, "QEMU ships no IP-XACT "
+                                                "description of its "
+                                                "machines" },
+            [CAP_MULTI_CLIENT] = HAS,
+        },
+    },
 };
 
 #define CONF_NTARGETS (sizeof(conf_targets) / sizeof(conf_targets[0]))

@@ -1,0 +1,93 @@
+#!/bin/sh
+# run_qemu.sh - run an MCD client (the conformance suite, or any program
+# that reads $MCDSHM_CONFIG) against the patched QEMU.
+#
+# Usage: run_qemu.sh QEMU_SYSTEM_RISCV64 LIBMCDSHM_SO TEST_PROG_ELF BIN [ARGS]
+#
+# Starts "QEMU -machine virt -smp 4 -bios none -kernel TEST_PROG_ELF -S"
+# with an IOThread and "-mcd shm,name=conf-<pid>,iothread=io0", its
+# endpoint in a fresh private directory (MCDSHM_RUNTIME_DIR), waits for its
+# socket, then runs BIN (with ARGS) with MCDSHM_LIB, MCDSHM_CONFIG,
+# MCDSHM_TARGET=qemu, MCDSHM_TEST_ELF and MCDSHM_QEMU_PID set.  QEMU is
+# stopped (SIGTERM, then SIGKILL after 5 s) and the directory removed on
+# every exit path.  Exit status: BIN's, or 1 if QEMU does not come up or
+# dies while BIN runs (its log is shown).
+set -eu
+
+if [ $# -lt 4 ]; then
+    sed -n '4p' "$0" | sed 's/^# //' >&2
+    exit 2
+fi
+qemu=$1
+lib=$2
+elf=$3
+bin=$4
+shift 4
+for f in "$qemu" "$bin"; do
+    [ -x "$f" ] || { echo "run_qemu.sh: $f is not executable" >&2; exit 2; }
+done
+for f in "$lib" "$elf"; do
+    [ -r "$f" ] || { echo "run_qemu.sh: $f is not readable" >&2; exit 2; }
+done
+
+name=conf-$$
+dir=$(mktemp -d "${TMPDIR:-/tmp}/mcdshm-qemu.XXXXXX")
+sock=$dir/$name.sock
+log=$dir/qemu.log
+qemu_pid=
+
+# Stop the QEMU we started (by its pid only) and remove the directory.
+cleanup() {
+    if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then
+        kill -TERM "$qemu_pid" 2>/dev/null || true
+        i=0
+        while kill -0 "$qemu_pid" 2>/dev/null && [ $i -lt 50 ]; do
+            sleep 0.1
+            i=$((i + 1))
+        done
+        kill -KILL "$qemu_pid" 2>/dev/null || true
+        wait "$qemu_pid" 2>/dev/null || true
+    fi
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+MCDSHM_RUNTIME_DIR=$dir "$qemu" -machine virt -smp 4 -m 128M \
+    -display none -serial null -monitor none -nodefaults \
+    -bios none -kernel "$elf" -S \
+    -object iothread,id=io0 \
+    -mcd shm,name="$name",iothread=io0 >"$log" 2>&1 &
+qemu_pid=$!
+
+# Wait up to 30 s for the socket; give up at once if QEMU died.
+i=0
+while [ ! -S "$sock" ]; do
+    if ! kill -0 "$qemu_pid" 2>/dev/null || [ $i -ge 300 ]; then
+        echo "run_qemu.sh: QEMU did not create $sock; its log:" >&2
+        cat "$log" >&2
+        exit 1
+    fi
+    sleep 0.1
+    i=$((i + 1))
+done
+
+export MCDSHM_RUNTIME_DIR="$dir"
+export MCDSHM_LIB="$lib"
+export MCDSHM_CONFIG="McdShmEndpoint=\"$sock\""
+export MCDSHM_TARGET=qemu
+export MCDSHM_TEST_ELF="$elf"
+export MCDSHM_QEMU_PID="$qemu_pid"
+
+rc=0
+"$bin" "$@" || rc=$?
+if ! kill -0 "$qemu_pid" 2>/dev/null; then
+    echo "run_qemu.sh: QEMU died; its log:" >&2
+    cat "$log" >&2
+    [ $rc -ne 0 ] || rc=1
+elif [ $rc -ne 0 ]; then
+    echo "run_qemu.sh: $(basename "$bin") failed ($rc); QEMU's log:" >&2
+    cat "$log" >&2
+fi
+exit $rc
