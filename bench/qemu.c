@@ -343,9 +343,9 @@ static struct lat mcd_state_rtt(mcd_core_st *core, unsigned n)
 }
 
 static pid_t start_qemu(const char *qemu, const char *prog, const char *dir,
-                        uint32_t ram_mib)
+                        uint32_t ram_mib, int cpu)
 {
-    char mcd[512], gdb[512], qmp[512], mem[32];
+    char mcd[512], gdb[512], qmp[512], mem[32], ram[96];
     pid_t pid;
 
     snprintf(mcd, sizeof(mcd), "shm,name=bench,iothread=io0,path=%s/mcd.sock",
@@ -353,9 +353,16 @@ static pid_t start_qemu(const char *qemu, const char *prog, const char *dir,
     snprintf(gdb, sizeof(gdb), "unix:%s/gdb.sock,server=on,wait=off", dir);
     snprintf(qmp, sizeof(qmp), "unix:%s/qmp.sock,server=on,wait=off", dir);
     snprintf(mem, sizeof(mem), "%uM", ram_mib);
+    /* Guest RAM as a shared memfd: mcdshm offers it as a direct window. */
+    snprintf(ram, sizeof(ram),
+             "memory-backend-memfd,id=ram,size=%uM,share=on", ram_mib);
     pid = fork_or_die();
     if (pid == 0) {
-        execl(qemu, qemu, "-machine", "virt", "-smp", "4", "-m", mem,
+        /* On the server CPU, as every server of the bench: its vCPU
+         * threads spin and would otherwise take the debugger's CPU. */
+        pin(cpu);
+        execl(qemu, qemu, "-machine", "virt,memory-backend=ram", "-object",
+              ram, "-smp", "4", "-m", mem,
               "-display", "none", "-serial", "null", "-monitor", "none",
               "-nodefaults", "-bios", "none", "-kernel", prog, "-object",
               "iothread,id=io0", "-mcd", mcd, "-gdb", gdb, "-qmp", qmp,
@@ -403,7 +410,7 @@ void bench_qemu(const struct opts *o)
         qdie("cannot set up: %s", strerror(errno));
     }
     memset(buf, 0, len);
-    pid = start_qemu(qemu, prog, dir, o->dump_mib + 64);
+    pid = start_qemu(qemu, prog, dir, o->dump_mib + 64, o->cpu_server);
     snprintf(sock, sizeof(sock), "%s/mcd.sock", dir);
     snprintf(cfg, sizeof(cfg), "McdShmEndpoint=\"%s\"", sock);
     for (tries = 0; mcd_open_server_f("", cfg, &srv) != MCD_RET_ACT_NONE;

@@ -268,6 +268,19 @@ int mcdshm_server_fds(struct mcdshm_server *s, int *fds, int max);
 int mcdshm_server_service(struct mcdshm_server *s);
 
 /**
+ * mcdshm_server_pending() - are requests waiting (embedded mode)?
+ * @s: the server
+ *
+ * Reads only the request rings' indexes: no system call, cheap enough for
+ * a host's busy-poll hook (QEMU's AioContext io_poll), which then calls
+ * mcdshm_server_service() when this says so.  New clients and hang-ups
+ * are not seen here: they come with the descriptors' readiness.
+ *
+ * Return: true if some connection has a request to answer.
+ */
+bool mcdshm_server_pending(struct mcdshm_server *s);
+
+/**
  * mcdshm_server_exec_fd() - for MCDSHM_EXEC_SIM_THREAD targets: a
  * descriptor that becomes readable when requests wait for the simulator.
  *

@@ -145,6 +145,7 @@ typedef struct McdShm {
     AioContext *ctx;
     struct mcdshm_server *srv;
     struct mcdshm_target target;
+    struct mcdshm_window window; /* guest RAM, when it is a shared memfd */
     int *fds; /* registered with ctx */
     int nfds;
 
@@ -1957,20 +1958,23 @@ static void mq_fd_read(void *opaque)
 
 /*
  * The IOThread's adaptive polling (its poll-max-ns) calls this before it
- * sleeps: serving from here keeps a debugger's pipelined requests (a dump's
- * chunks) flowing without a doorbell wake-up each.
+ * sleeps: it only looks at the request rings (no system call), and
+ * mq_poll_ready serves what it found, so a debugger's pipelined requests
+ * (a dump's chunks) flow without a doorbell wake-up each.
  */
 static bool mq_poll(void *opaque)
 {
     McdShm *s = opaque;
 
-    return mcdshm_server_service(s->srv) > 0 ||
-           mcdshm_server_fds(s->srv, NULL, 0) != s->nfds;
+    return mcdshm_server_pending(s->srv);
 }
 
 static void mq_poll_ready(void *opaque)
 {
-    mq_sync_fds(opaque);
+    McdShm *s = opaque;
+
+    mcdshm_server_service(s->srv);
+    mq_sync_fds(s);
 }
 
 /* Watch exactly the server's current descriptors (any change: all anew,
@@ -2002,6 +2006,45 @@ static void mq_sync_fds(McdShm *s)
 static void mq_sync_fds_bh(void *opaque)
 {
     mq_sync_fds(opaque);
+}
+
+/*
+ * The direct memory window (struct mcdshm_window): when the machine's RAM
+ * is a shared, sealed memfd (-object memory-backend-memfd,id=ram,size=..,
+ * share=on -machine memory-backend=ram; the memfd backend seals by
+ * default), debuggers may map it read-only and read guest RAM without a
+ * request, while the guest runs.  Writes still come here and go through
+ * address_space_write(), which invalidates translated code they hit.
+ */
+static void mq_window(McdShm *s)
+{
+    MemoryRegion *mr = current_machine ? current_machine->ram : NULL;
+    int fd, seals;
+
+    if (!mr || !mr->ram_block) {
+        return;
+    }
+    fd = memory_region_get_fd(mr);
+    if (fd < 0) {
+        info_report("-mcd: guest RAM is not file-backed: no direct memory "
+                    "window (use -object memory-backend-memfd,share=on)");
+        return;
+    }
+    seals = fcntl(fd, F_GET_SEALS);
+    if (!qemu_ram_is_shared(mr->ram_block) || seals < 0 ||
+        !(seals & F_SEAL_SHRINK)) {
+        info_report("-mcd: guest RAM is not a shared, sealed memfd: no "
+                    "direct memory window");
+        return;
+    }
+    s->window = (struct mcdshm_window){
+        .fd = fd,
+        .offset = 0,
+        .base = mr->addr,
+        .size = memory_region_size(mr),
+        .mem_space_id = MQ_SPACE_PHYS,
+    };
+    s->target.window = &s->window;
 }
 
 /* Once the machine exists: the cores, the registers, the server. */
@@ -2048,6 +2091,7 @@ static void mq_start(McdShm *s)
         .ops = &mq_ops,
         .opaque = s,
     };
+    mq_window(s);
     r = mcdshm_server_open(&s->target, &opts, &s->srv, err, sizeof(err));
     if (r < 0) {
         error_report("-mcd: cannot serve '%s': %s", s->name, err);

@@ -922,6 +922,11 @@ int mcdshm_server_service(struct mcdshm_server *s)
     return serve_or_signal(s);
 }
 
+bool mcdshm_server_pending(struct mcdshm_server *s)
+{
+    return any_pending(s);
+}
+
 int mcdshm_server_exec_fd(struct mcdshm_server *s)
 {
     return s->exec_efd;

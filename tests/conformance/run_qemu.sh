@@ -54,7 +54,17 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-MCDSHM_RUNTIME_DIR=$dir "$qemu" -machine virt -smp 4 -m 128M \
+# MCDSHM_QEMU_RAM=memfd: guest RAM as a shared memfd, which mcdshm offers
+# debuggers as a direct memory window (reads of RAM need no request).
+machine=virt
+ram=
+if [ "${MCDSHM_QEMU_RAM:-}" = memfd ]; then
+    machine=virt,memory-backend=ram
+    ram="-object memory-backend-memfd,id=ram,size=128M,share=on"
+fi
+
+# shellcheck disable=SC2086 # $ram is empty or one option and its value
+MCDSHM_RUNTIME_DIR=$dir "$qemu" -machine $machine $ram -smp 4 -m 128M \
     -display none -serial null -monitor none -nodefaults \
     -bios none -kernel "$elf" -S \
     -object iothread,id=io0 \
