@@ -769,11 +769,22 @@ int mcdshm_server_exec_fd(struct mcdshm_server *s)
 int mcdshm_server_exec_pending(struct mcdshm_server *s)
 {
     uint64_t v;
+    int n, done = 0;
 
     if (s->exec_efd >= 0 && read(s->exec_efd, &v, sizeof(v)) < 0) {
         (void)v; /* not signalled: run whatever is there anyway */
     }
-    return service_all(s);
+    /*
+     * Until a pass finds nothing: a pass answers only what its cached
+     * tail showed, and the doorbell of a request published meanwhile may
+     * already have been consumed by the I/O thread's check that woke us.
+     * The last, empty pass re-reads every tail (C1).
+     */
+    do {
+        n = service_all(s);
+        done += n;
+    } while (n > 0);
+    return done;
 }
 
 int mcdshm_server_clients(struct mcdshm_server *s)
