@@ -7,7 +7,7 @@
  * lists every core of both with mcd_qry_cores_f, opens one core on each,
  * stops both systems (global stop), checks that every opened core is in
  * DEBUG state and reads its pc, resumes both (global run) and checks that
- * they run, and that each pc moved on.
+ * they run, and, stopped again, that each retired more instructions.
  *
  * Usage: mcdshm-cosim-demo VP_SERVER SC_SERVER.  Exit 0 when every check
  * held, 1 (with the MCD error) otherwise.
@@ -19,7 +19,9 @@
 
 #include "mcd/mcd_api.h"
 
-#define REG_PC 32 /* both platforms number the pc 32 */
+/* Both platforms number the pc 32 and CSR n 0x1000 + n. */
+#define REG_PC 32
+#define REG_MINSTRET (0x1000 + 0xb02)
 #define MAX_SERVERS 16
 #define MAX_CORES 64
 
@@ -35,7 +37,7 @@ static int check(const char *what, mcd_return_et r, const mcd_core_st *core)
     return -1;
 }
 
-static int read_pc(const mcd_core_st *core, uint64_t *pc)
+static int read_reg(const mcd_core_st *core, uint64_t number, uint64_t *pc)
 {
     uint8_t b[8];
     mcd_tx_st tx;
@@ -43,7 +45,7 @@ static int read_pc(const mcd_core_st *core, uint64_t *pc)
     int k;
 
     memset(&tx, 0, sizeof(tx));
-    tx.addr.address = REG_PC;
+    tx.addr.address = number;
     tx.addr.mem_space_id = 0; /* set below from the core's register space */
     tx.access_type = MCD_TX_AT_R;
     tx.data = b;
@@ -159,7 +161,7 @@ static int demo(const char *vp, const char *sc)
     mcd_core_st *core[2];
     const char *sys[2] = { "mcdshm-vp", "mcdshm-sc-example" };
     const char *names[2] = { vp, sc };
-    uint64_t pc0[2], pc1[2];
+    uint64_t pc0[2], n0[2], n1[2];
     uint32_t n = MAX_CORES, i;
     char config[128];
     int k;
@@ -189,7 +191,8 @@ static int demo(const char *vp, const char *sc)
     for (k = 0; k < 2; k++) {
         if (check("mcd_stop_f", mcd_stop_f(core[k], TRUE), core[k]) < 0 ||
             expect_state(core[k], sys[k], MCD_CORE_STATE_DEBUG) < 0 ||
-            read_pc(core[k], &pc0[k]) < 0) {
+            read_reg(core[k], REG_PC, &pc0[k]) < 0 ||
+            read_reg(core[k], REG_MINSTRET, &n0[k]) < 0) {
             return -1;
         }
         printf("%s stopped, pc 0x%" PRIx64 "\n", sys[k], pc0[k]);
@@ -204,12 +207,16 @@ static int demo(const char *vp, const char *sc)
     usleep(100 * 1000);
     for (k = 0; k < 2; k++) {
         if (check("mcd_stop_f", mcd_stop_f(core[k], TRUE), core[k]) < 0 ||
-            read_pc(core[k], &pc1[k]) < 0 ||
+            read_reg(core[k], REG_MINSTRET, &n1[k]) < 0 ||
             check("mcd_run_f", mcd_run_f(core[k], TRUE), core[k]) < 0) {
             return -1;
         }
-        printf("%s ran on: pc 0x%" PRIx64 " -> 0x%" PRIx64 "\n", sys[k],
-               pc0[k], pc1[k]);
+        printf("%s ran on: minstret %" PRIu64 " -> %" PRIu64 "\n", sys[k],
+               n0[k], n1[k]);
+        if (n1[k] <= n0[k]) {
+            fprintf(stderr, "cosim-demo: %s did not run\n", sys[k]);
+            return -1;
+        }
     }
     return 0;
 }
