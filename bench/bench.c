@@ -558,6 +558,7 @@ int main(int argc, char **argv)
                "memcpy)\n",
                pn, o.dump_mib, dump[p], dump[p] / mcpy);
     }
+    bench_systemc(&o);
     printf("\n");
     goal("busy qry_state p50 / cache-line floor p50", full[0].p50 / floor.p50,
          2.5);

@@ -6,6 +6,7 @@
 #ifndef MCDSHM_BENCH_H
 #define MCDSHM_BENCH_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -42,5 +43,24 @@ double bench_memcpy(uint32_t mib);
  */
 void bench_full_path(const struct opts *o, const char *policy,
                      struct lat *state_rtt, double *dump_gbs);
+
+/* Helpers of the full path (full.c), shared with systemc.c. */
+#include "mcd/mcd_api.h"
+/* Print the last MCD error of @core (NULL: core-less) and exit(1). */
+void die_mcd(const char *what, const mcd_core_st *core);
+/* Open the server of config string @cfg (retrying ~2 s) and core 0. */
+mcd_core_st *open_core0(const char *cfg, mcd_server_st **srv);
+/* @n mcd_qry_state_f round trips after 100 warm-up calls. */
+struct lat state_rtt(mcd_core_st *core, unsigned n);
+/* Median GB/s of three dumps of @len bytes of RAM at 0x80000000. */
+double dump_rate(mcd_core_st *core, uint8_t *buf, size_t len);
+
+/*
+ * The SystemC example platform (cosim/systemc), started as a child
+ * process: mcd_qry_state_f round trips with its harts halted and running,
+ * and a @o->dump_mib MiB dump through TLM transport_dbg.  Prints its own
+ * lines; says so and returns if the platform was not built.
+ */
+void bench_systemc(const struct opts *o);
 
 #endif /* MCDSHM_BENCH_H */

@@ -75,7 +75,7 @@ static void serve_vp(const char *name, const char *policy, int cpu,
     }
 }
 
-static void die_mcd(const char *what, const mcd_core_st *core)
+void die_mcd(const char *what, const mcd_core_st *core)
 {
     mcd_error_info_st e;
 
@@ -85,7 +85,7 @@ static void die_mcd(const char *what, const mcd_core_st *core)
     exit(1);
 }
 
-static mcd_core_st *open_core0(const char *cfg, mcd_server_st **srv)
+mcd_core_st *open_core0(const char *cfg, mcd_server_st **srv)
 {
     mcd_core_con_info_st ci;
     mcd_core_st *core;
@@ -106,7 +106,7 @@ static mcd_core_st *open_core0(const char *cfg, mcd_server_st **srv)
     return core;
 }
 
-static struct lat state_rtt(mcd_core_st *core, unsigned n)
+struct lat state_rtt(mcd_core_st *core, unsigned n)
 {
     uint64_t *s = calloc(n, sizeof(*s));
     mcd_core_state_st st;
@@ -125,7 +125,7 @@ static struct lat state_rtt(mcd_core_st *core, unsigned n)
 }
 
 /* Median GB/s of three dumps of @len bytes of RAM into @buf. */
-static double dump_rate(mcd_core_st *core, uint8_t *buf, size_t len)
+double dump_rate(mcd_core_st *core, uint8_t *buf, size_t len)
 {
     double r[3], t;
 
