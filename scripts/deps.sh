@@ -11,6 +11,7 @@ pkgs=(
     liburing-dev                    # the server stub's I/O thread
     spin                            # model-checks the doorbell protocol
     gcc-riscv64-unknown-elf         # builds the platform's demo programs
+    libsystemc-dev                  # the SystemC/TLM-2.0 adapter and example
 )
 
 missing=()
