@@ -4,8 +4,8 @@
  * requests from the stub's I/O thread to the SystemC kernel.  See
  * mcdshm_sc.h for the threading rule; in short: every target operation
  * below runs on the draining SC_THREAD, inside the kernel, so none needs
- * a lock; only the watcher thread's kick counter and quit flag are shared
- * with another OS thread, under mu_.
+ * a lock; only the kick descriptor (an eventfd) and the quit flag (an
+ * atomic) are shared with the watcher thread.
  */
 #include "cosim/systemc/mcdshm_sc.h"
 
@@ -113,9 +113,13 @@ server::server(sc_module_name name, std::vector<core *> cores,
         ports_.push_back(new watch_port(pn.c_str(), *this, (uint32_t)i));
     }
     quit_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (quit_fd_ < 0) {
+    kick_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (quit_fd_ < 0 || kick_fd_ < 0) {
+        int e = errno;
+        close(quit_fd_);
+        close(kick_fd_);
         throw std::runtime_error("mcdshm_sc::server: eventfd: " +
-                                 std::string(strerror(errno)));
+                                 std::string(strerror(e)));
     }
     target_.system = opt_.system.c_str();
     target_.device = opt_.device.c_str();
@@ -129,6 +133,7 @@ server::server(sc_module_name name, std::vector<core *> cores,
     int r = mcdshm_server_start(&target_, &so, &srv_, err, sizeof(err));
     if (r < 0) {
         close(quit_fd_);
+        close(kick_fd_);
         throw std::runtime_error("mcdshm_sc::server: cannot serve '" +
                                  opt_.name + "': " + err);
     }
@@ -143,6 +148,7 @@ server::~server()
     }
     mcdshm_server_stop(srv_);
     close(quit_fd_);
+    close(kick_fd_);
     for (watch_port *p : ports_) {
         delete p;
     }
@@ -192,11 +198,12 @@ void server::end_of_simulation()
 /*
  * The watcher: the only code of ours on a foreign thread.  It consumes the
  * exec descriptor's count (mcdshm_server_exec_pending() tolerates finding
- * it empty), counts a kick for a kernel blocked in wait_for_kick(), and
+ * it empty), posts a kick for a kernel blocked in wait_for_kick(), and
  * wakes a running kernel with async_request_update().
  */
 void server::watcher()
 {
+    static const uint64_t one = 1;
     struct pollfd fds[2] = {
         { mcdshm_server_exec_fd(srv_), POLLIN, 0 },
         { quit_fd_, POLLIN, 0 },
@@ -212,25 +219,42 @@ void server::watcher()
         quit = fds[1].revents & POLLIN;
         if ((fds[0].revents & POLLIN) &&
             read(fds[0].fd, &v, sizeof(v)) < 0) {
-            (void)v; /* another reader got it: still kick */
+            (void)v; /* the draining thread got it first: still kick */
         }
-        {
-            std::lock_guard<std::mutex> l(mu_);
-            kicks_++;
-            quit_ = quit_ || quit;
+        if (quit) {
+            quit_.store(true);
         }
-        cv_.notify_all();
+        if (write(kick_fd_, &one, sizeof(one)) < 0) {
+            (void)one; /* the counter cannot overflow with 1s */
+        }
         kick_.kick();
     }
 }
 
-/* Block the kernel's OS thread until the watcher kicks (all cores halted:
- * nothing may run, time stands still). */
+/*
+ * Block the kernel's OS thread until a request or a kick arrives (all
+ * cores halted: nothing may run, time stands still).  Polling the exec
+ * descriptor here saves the hop through the watcher; whichever thread
+ * reads its count, this one wakes: directly, or by the watcher's kick.
+ */
 void server::wait_for_kick()
 {
-    std::unique_lock<std::mutex> l(mu_);
+    struct pollfd fds[2] = {
+        { mcdshm_server_exec_fd(srv_), POLLIN, 0 },
+        { kick_fd_, POLLIN, 0 },
+    };
 
-    cv_.wait(l, [this] { return kicks_ != kicks_seen_ || quit_; });
+    while (poll(fds, 2, -1) < 0) {
+        /* EINTR: poll again */
+    }
+}
+
+/* Consume the pending kicks; whether there were any. */
+bool server::take_kicks()
+{
+    uint64_t v;
+
+    return read(kick_fd_, &v, sizeof(v)) == sizeof(v);
 }
 
 bool server::all_halted() const
@@ -246,12 +270,7 @@ bool server::all_halted() const
 void server::drain()
 {
     for (;;) {
-        bool quit, kicked;
-        {
-            std::lock_guard<std::mutex> l(mu_);
-            kicks_seen_ = kicks_;
-            quit = quit_;
-        }
+        take_kicks();
         int n = mcdshm_server_exec_pending(srv_);
         if (n > 0) {
             nreq_ += (uint64_t)n;
@@ -266,7 +285,7 @@ void server::drain()
                 c.until = false;
             }
         }
-        if (quit) {
+        if (quit_.load()) {
             kick_.detach();
             sc_stop();
             return;
@@ -275,11 +294,9 @@ void server::drain()
             wait_for_kick();
             continue;
         }
-        {
-            std::lock_guard<std::mutex> l(mu_);
-            kicked = kicks_ != kicks_seen_ || quit_;
-        }
-        if (!kicked) {
+        /* A kick taken now would have its update() still to come: look
+         * again at once rather than wait for it. */
+        if (!take_kicks()) {
             wait(kick_.ev | state_ev_ | until_ev_);
         }
     }

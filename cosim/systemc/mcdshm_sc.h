@@ -24,18 +24,17 @@
  *
  * Run control.  While any core runs, simulated time advances as usual and
  * the draining thread waits on SystemC events.  When every core is halted
- * the draining thread blocks the kernel's OS thread on the watcher's
- * condition variable: no process runs and time stands still until a
- * debugger request resumes a core.  Cores halt only at checkpoint(), so a
+ * the draining thread blocks the kernel's OS thread in poll() on the exec
+ * descriptor itself (and the watcher's kick descriptor, whichever thread
+ * reads the exec count first): no process runs and time stands still
+ * until a debugger request resumes a core.  Cores halt only at checkpoint(), so a
  * halted core is always between two instructions.
  */
 #ifndef MCDSHM_SC_H
 #define MCDSHM_SC_H
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -226,6 +225,7 @@ class server : public sc_core::sc_module
     void halt_core(core_state &c, const char *why, uint32_t trig_id);
     void resume_core(core_state &c);
     void wait_for_kick();
+    bool take_kicks();
     uint64_t now_ps() const;
 
     std::vector<core_state> cores_;
@@ -241,11 +241,8 @@ class server : public sc_core::sc_module
     sc_core::sc_time until_;
     std::thread watcher_;
     int quit_fd_ = -1;
-    std::mutex mu_;
-    std::condition_variable cv_;
-    uint64_t kicks_ = 0;     /* under mu_ */
-    uint64_t kicks_seen_ = 0;
-    bool quit_ = false;      /* under mu_ */
+    int kick_fd_ = -1;             /* eventfd: the watcher kicked */
+    std::atomic<bool> quit_{ false };
     std::atomic<uint64_t> nreq_{ 0 };
 };
 
