@@ -26,8 +26,8 @@ namespace mcdshm_sc
 #define SPACE_PHYS 1
 #define SPACE_REGS 2
 #define MAX_TRIGS 32
-#define TRIG_TYPES                                                             \
-    (MCD_TRIG_TYPE_IP | MCD_TRIG_TYPE_READ | MCD_TRIG_TYPE_WRITE |             \
+#define TRIG_TYPES                                                 \
+    (MCD_TRIG_TYPE_IP | MCD_TRIG_TYPE_READ | MCD_TRIG_TYPE_WRITE | \
      MCD_TRIG_TYPE_RW)
 #define TRIG_GLOBAL 0x80000000u /* trig::type flag: action DBG_GLOBAL */
 
@@ -217,8 +217,7 @@ void server::watcher()
             continue; /* EINTR */
         }
         quit = fds[1].revents & POLLIN;
-        if ((fds[0].revents & POLLIN) &&
-            read(fds[0].fd, &v, sizeof(v)) < 0) {
+        if ((fds[0].revents & POLLIN) && read(fds[0].fd, &v, sizeof(v)) < 0) {
             (void)v; /* the draining thread got it first: still kick */
         }
         if (quit) {
@@ -279,8 +278,7 @@ void server::drain()
             until_armed_ = false;
             for (core_state &c : cores_) {
                 if (c.until && !c.halted) {
-                    halt_core(c, "stopped: the run_until time was reached",
-                              0);
+                    halt_core(c, "stopped: the run_until time was reached", 0);
                 }
                 c.until = false;
             }
@@ -330,8 +328,7 @@ void server::fire(core_state &c, const trig &t, const char *why)
     if (t.type & TRIG_GLOBAL) {
         for (core_state &o : cores_) {
             if (&o != &c && o.global && !o.halted) {
-                halt_core(o, "stopped by a global trigger of another core",
-                          0);
+                halt_core(o, "stopped by a global trigger of another core", 0);
             }
         }
     }

@@ -27,8 +27,8 @@
  * the draining thread blocks the kernel's OS thread in poll() on the exec
  * descriptor itself (and the watcher's kick descriptor, whichever thread
  * reads the exec count first): no process runs and time stands still
- * until a debugger request resumes a core.  Cores halt only at checkpoint(), so a
- * halted core is always between two instructions.
+ * until a debugger request resumes a core.  Cores halt only at
+ * checkpoint(), so a halted core is always between two instructions.
  */
 #ifndef MCDSHM_SC_H
 #define MCDSHM_SC_H
@@ -117,8 +117,7 @@ class watch_port : public sc_core::sc_module,
     tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload &tx,
                                        tlm::tlm_phase &ph,
                                        sc_core::sc_time &t) override;
-    void invalidate_direct_mem_ptr(sc_dt::uint64 lo,
-                                   sc_dt::uint64 hi) override;
+    void invalidate_direct_mem_ptr(sc_dt::uint64 lo, sc_dt::uint64 hi) override;
 
   private:
     server &srv_;
@@ -132,7 +131,7 @@ struct options {
     std::string policy;           /* busy, hybrid or sleep; empty = hybrid */
     std::string system = "mcdshm-systemc";
     std::string device = "systemc-platform";
-    bool start_halted = false;    /* cores wait for the debugger at first */
+    bool start_halted = false; /* cores wait for the debugger at first */
 };
 
 class server : public sc_core::sc_module
@@ -148,7 +147,10 @@ class server : public sc_core::sc_module
     ~server() override;
 
     /* The interposer of core @i. */
-    watch_port &port(uint32_t i) { return *ports_.at(i); }
+    watch_port &port(uint32_t i)
+    {
+        return *ports_.at(i);
+    }
     /* Describe a memory block of the physical space to the debugger. */
     void add_block(const std::string &name, uint64_t base, uint64_t size);
 
@@ -169,7 +171,10 @@ class server : public sc_core::sc_module
     void data_access(uint32_t i, uint64_t addr, uint32_t len, bool write);
 
     /* Requests answered so far (tests). */
-    uint64_t requests() const { return nreq_.load(); }
+    uint64_t requests() const
+    {
+        return nreq_.load();
+    }
 
     /* The target operations (public for the C table; don't call). */
     struct ops_impl;
@@ -184,7 +189,7 @@ class server : public sc_core::sc_module
     };
     struct core_state {
         core *model;
-        bool halted = true;   /* as the debugger sees it */
+        bool halted = true; /* as the debugger sees it */
         bool global = true;
         bool skip_bp = false; /* resume over the breakpoint at pc */
         uint64_t steps_left = 0;
@@ -198,20 +203,34 @@ class server : public sc_core::sc_module
         bool is_parked = false;
         uint32_t watch_hit = 0; /* trigger id to stop at, 0 = none */
         trig watch_hit_trig{};
-        bool until = false;     /* stopped by the pending run_until */
+        bool until = false; /* stopped by the pending run_until */
     };
     /* The primitive channel the watcher wakes the kernel through. */
     class kick_channel : public sc_core::sc_prim_channel
     {
       public:
-        explicit kick_channel(const char *n) : sc_prim_channel(n) {}
+        explicit kick_channel(const char *n) : sc_prim_channel(n)
+        {
+        }
         sc_core::sc_event ev;
-        void attach() { async_attach_suspending(); }
-        void detach() { async_detach_suspending(); }
-        void kick() { async_request_update(); }
+        void attach()
+        {
+            async_attach_suspending();
+        }
+        void detach()
+        {
+            async_detach_suspending();
+        }
+        void kick()
+        {
+            async_request_update();
+        }
 
       protected:
-        void update() override { ev.notify(sc_core::SC_ZERO_TIME); }
+        void update() override
+        {
+            ev.notify(sc_core::SC_ZERO_TIME);
+        }
     };
 
     void drain();
@@ -241,7 +260,7 @@ class server : public sc_core::sc_module
     sc_core::sc_time until_;
     std::thread watcher_;
     int quit_fd_ = -1;
-    int kick_fd_ = -1;             /* eventfd: the watcher kicked */
+    int kick_fd_ = -1; /* eventfd: the watcher kicked */
     std::atomic<bool> quit_{ false };
     std::atomic<uint64_t> nreq_{ 0 };
 };

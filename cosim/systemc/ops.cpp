@@ -29,13 +29,16 @@ namespace mcdshm_sc
 #define SPACE_PHYS 1
 #define SPACE_REGS 2
 #define MAX_TRIGS 32
-#define TRIG_TYPES                                                             \
-    (MCD_TRIG_TYPE_IP | MCD_TRIG_TYPE_READ | MCD_TRIG_TYPE_WRITE |             \
+#define TRIG_TYPES                                                 \
+    (MCD_TRIG_TYPE_IP | MCD_TRIG_TYPE_READ | MCD_TRIG_TYPE_WRITE | \
      MCD_TRIG_TYPE_RW)
 #define TRIG_GLOBAL 0x80000000u /* trig::type flag: action DBG_GLOBAL */
 
 struct server::ops_impl {
-    static server *S(void *o) { return static_cast<server *>(o); }
+    static server *S(void *o)
+    {
+        return static_cast<server *>(o);
+    }
 
     static int check_core(server *s, uint32_t core, mcdshm_status *st)
     {
@@ -112,8 +115,7 @@ struct server::ops_impl {
         space(&all[0], SPACE_PHYS, "phys", MCD_MEM_SPACE_IS_PHYSICAL,
               UINT64_MAX, (uint32_t)s->blocks_.size());
         space(&all[1], SPACE_REGS, "regs", MCD_MEM_SPACE_IS_REGISTERS,
-              core < s->cores_.size() ? max_reg(*s->cores_[core].model) : 0,
-              0);
+              core < s->cores_.size() ? max_reg(*s->cores_[core].model) : 0, 0);
         return list(out, all, max);
     }
 
@@ -194,8 +196,7 @@ struct server::ops_impl {
         out->sw_breakpoints = FALSE;
     }
 
-    static uint32_t rst_classes(void *o, uint32_t core,
-                                mcd_rst_info_st out[32])
+    static uint32_t rst_classes(void *o, uint32_t core, mcd_rst_info_st out[32])
     {
         (void)o;
         (void)core;
@@ -244,8 +245,8 @@ struct server::ops_impl {
         uint64_t a = tx->addr.address;
         uint32_t len = tx->num_bytes, n;
         std::vector<uint8_t> old;
-        bool rd = tx->access_type == MCD_TX_AT_R ||
-                  tx->access_type == MCD_TX_AT_RW;
+        bool rd =
+            tx->access_type == MCD_TX_AT_R || tx->access_type == MCD_TX_AT_RW;
 
         if (a + (uint64_t)len - (len ? 1 : 0) < a) {
             return mcdshm_fail(st, MCD_ERR_TXLIST_TX,
@@ -266,9 +267,9 @@ struct server::ops_impl {
             tx->num_bytes_ok = tx->access_type == MCD_TX_AT_W ? n : 0;
             if (n < len) {
                 return mcdshm_fail(st, MCD_ERR_TXLIST_WRITE,
-                                   "no memory at 0x%" PRIx64
-                                   ": only %" PRIu32 " of %" PRIu32
-                                   " bytes from 0x%" PRIx64 " were written",
+                                   "no memory at 0x%" PRIx64 ": only %" PRIu32
+                                   " of %" PRIu32 " bytes from 0x%" PRIx64
+                                   " were written",
                                    a + n, n, len, a);
             }
         }
@@ -289,8 +290,7 @@ struct server::ops_impl {
     err_read:
         return mcdshm_fail(st, MCD_ERR_TXLIST_READ,
                            "no memory at 0x%" PRIx64 ": only %" PRIu32
-                           " of %" PRIu32 " bytes from 0x%" PRIx64
-                           " were read",
+                           " of %" PRIu32 " bytes from 0x%" PRIx64 " were read",
                            a + n, n, len, a);
     }
 
@@ -314,8 +314,7 @@ struct server::ops_impl {
 
         if (type != MCD_TX_AT_W && m.read_reg(r.number, &old) < 0) {
             return mcdshm_fail(st, MCD_ERR_TXLIST_READ,
-                               "register %s of core %" PRIu32
-                               " cannot be read",
+                               "register %s of core %" PRIu32 " cannot be read",
                                r.name.c_str(), core_id);
         }
         if (type != MCD_TX_AT_R) {
@@ -327,8 +326,7 @@ struct server::ops_impl {
                 return mcdshm_fail(st, MCD_ERR_TXLIST_WRITE,
                                    "register %s of core %" PRIu32 " is %s",
                                    r.name.c_str(), core_id,
-                                   rc == -EPERM ? "read-only"
-                                                : "not writable");
+                                   rc == -EPERM ? "read-only" : "not writable");
             }
         }
         if (type == MCD_TX_AT_WR) {
@@ -379,8 +377,7 @@ struct server::ops_impl {
         return 0;
     }
 
-    static int access(void *o, uint32_t core, mcd_tx_st *tx,
-                      mcdshm_status *st)
+    static int access(void *o, uint32_t core, mcd_tx_st *tx, mcdshm_status *st)
     {
         server *s = S(o);
 
@@ -462,8 +459,8 @@ struct server::ops_impl {
         for (size_t i = 0; i < s->cores_.size(); i++) {
             if (targets(s, core, global, i) && !s->cores_[i].halted) {
                 return mcdshm_fail(st, MCD_ERR_GENERAL,
-                                   "core %zu is running: stop it before %s",
-                                   i, op);
+                                   "core %zu is running: stop it before %s", i,
+                                   op);
             }
         }
         return 0;
@@ -480,8 +477,7 @@ struct server::ops_impl {
     }
 
     static int step(void *o, uint32_t core, bool global,
-                    mcd_core_step_type_et type, uint32_t n,
-                    mcdshm_status *st)
+                    mcd_core_step_type_et type, uint32_t n, mcdshm_status *st)
     {
         server *s = S(o);
 
@@ -528,8 +524,8 @@ struct server::ops_impl {
             return -1;
         }
         now = s->now_ps();
-        at = absolute ? time : (now > UINT64_MAX - time ? UINT64_MAX
-                                                        : now + time);
+        at = absolute ? time
+                      : (now > UINT64_MAX - time ? UINT64_MAX : now + time);
         if (at <= now) {
             return 0; /* already there: the cores stay halted */
         }
@@ -636,8 +632,7 @@ struct server::ops_impl {
         }
         out->id = id;
         out->type = (uint32_t)t->type |
-                    (t->action == MCD_TRIG_ACTION_DBG_GLOBAL ? TRIG_GLOBAL
-                                                             : 0);
+                    (t->action == MCD_TRIG_ACTION_DBG_GLOBAL ? TRIG_GLOBAL : 0);
         out->lo = lo;
         out->hi = lo + t->addr_range;
         return 0;
@@ -649,7 +644,8 @@ struct server::ops_impl {
         server *s = S(o);
         trig nt;
 
-        if (check_core(s, core, st) < 0 || trig_parse(t, trig_id, &nt, st) < 0) {
+        if (check_core(s, core, st) < 0 ||
+            trig_parse(t, trig_id, &nt, st) < 0) {
             return -1;
         }
         core_state &c = s->cores_[core];
@@ -687,7 +683,8 @@ struct server::ops_impl {
             }
         }
         return mcdshm_fail(st, MCD_ERR_TRIG_ACCESS,
-                           "trig_id %" PRIu32 " does not exist on core %" PRIu32,
+                           "trig_id %" PRIu32
+                           " does not exist on core %" PRIu32,
                            trig_id, core);
     }
 

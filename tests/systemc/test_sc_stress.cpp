@@ -134,8 +134,7 @@ bool client::open(const char *name)
     if (!mcd("mcd_initialize_f", mcd_initialize_f(&req, &impl), nullptr) ||
         !mcd("mcd_open_server_f", mcd_open_server_f("", config, &server),
              nullptr) ||
-        !mcd("mcd_qry_cores_f", mcd_qry_cores_f(nullptr, 0, &n, ci),
-             nullptr)) {
+        !mcd("mcd_qry_cores_f", mcd_qry_cores_f(nullptr, 0, &n, ci), nullptr)) {
         return false;
     }
     if (n != 2) {
@@ -165,8 +164,7 @@ bool client::round(std::mt19937_64 &rng, uint64_t last[2], uint64_t *t)
         return false;
     }
     if (memcmp(out, back, len) != 0) {
-        return fail("%u bytes at 0x%" PRIx64 " read back differently", len,
-                    at);
+        return fail("%u bytes at 0x%" PRIx64 " read back differently", len, at);
     }
     if (!mem(i, MCD_TX_AT_R, counter_addr, c, sizeof(c))) {
         return false;
@@ -294,8 +292,9 @@ int sc_main(int argc, char **argv)
      * are answered on the kernel thread (the library answers some calls
      * itself, so the totals differ). */
     if (served < 3ull * rounds) {
-        fprintf(stderr, "test_sc_stress: FAILED: only %" PRIu64
-                        " requests were answered by the kernel thread\n",
+        fprintf(stderr,
+                "test_sc_stress: FAILED: only %" PRIu64
+                " requests were answered by the kernel thread\n",
                 served);
         return 1;
     }

@@ -54,8 +54,8 @@ static int read_reg(const mcd_core_st *core, uint64_t number, uint64_t *pc)
         mcd_memspace_st sp[4];
         uint32_t n = 4, i;
 
-        if (check("mcd_qry_mem_spaces_f",
-                  mcd_qry_mem_spaces_f(core, 0, &n, sp), core) < 0) {
+        if (check("mcd_qry_mem_spaces_f", mcd_qry_mem_spaces_f(core, 0, &n, sp),
+                  core) < 0) {
             return -1;
         }
         for (i = 0; i < n; i++) {
@@ -138,8 +138,7 @@ static int list_cores(mcd_core_con_info_st *ci, uint32_t *n)
     mcd_core_con_info_st sys[MAX_SERVERS];
     uint32_t ns = MAX_SERVERS, i, got = 0, m;
 
-    if (check("mcd_qry_systems_f", mcd_qry_systems_f(0, &ns, sys), NULL) <
-        0) {
+    if (check("mcd_qry_systems_f", mcd_qry_systems_f(0, &ns, sys), NULL) < 0) {
         return -1;
     }
     for (i = 0; i < ns; i++) {
@@ -171,8 +170,8 @@ static int demo(const char *vp, const char *sc)
     }
     for (k = 0; k < 2; k++) {
         snprintf(config, sizeof(config), "McdServerName=\"%s\"", names[k]);
-        if (check("mcd_open_server_f",
-                  mcd_open_server_f("", config, &srv[k]), NULL) < 0) {
+        if (check("mcd_open_server_f", mcd_open_server_f("", config, &srv[k]),
+                  NULL) < 0) {
             return -1;
         }
     }

@@ -23,16 +23,15 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: mcdshm-sc-example [options] PROGRAM.elf\n"
-            "  -n, --name NAME      endpoint name (default \"sc\")\n"
-            "  -j, --harts N        number of harts, 1..8 (default 2)\n"
-            "  -m, --ram-mib N      RAM size in MiB, 1..4096 (default 128)\n"
-            "  -p, --policy P       busy, hybrid (default) or sleep\n"
-            "  -e, --endpoint PATH  explicit socket path\n"
-            "  -H, --halted         start with every hart halted\n"
-            "  -u, --uart-stdout    copy the UART's output to stdout\n"
-            "  -h, --help           this text\n");
+    fprintf(f, "usage: mcdshm-sc-example [options] PROGRAM.elf\n"
+               "  -n, --name NAME      endpoint name (default \"sc\")\n"
+               "  -j, --harts N        number of harts, 1..8 (default 2)\n"
+               "  -m, --ram-mib N      RAM size in MiB, 1..4096 (default 128)\n"
+               "  -p, --policy P       busy, hybrid (default) or sleep\n"
+               "  -e, --endpoint PATH  explicit socket path\n"
+               "  -H, --halted         start with every hart halted\n"
+               "  -u, --uart-stdout    copy the UART's output to stdout\n"
+               "  -h, --help           this text\n");
 }
 
 static unsigned long number(const char *opt, const char *s, unsigned long lo,
@@ -45,8 +44,8 @@ static unsigned long number(const char *opt, const char *s, unsigned long lo,
     v = strtoul(s, &end, 0);
     if (errno || *s == '\0' || *end != '\0' || v < lo || v > hi) {
         fprintf(stderr,
-                "mcdshm-sc-example: %s '%s' is not a number in %lu..%lu\n",
-                opt, s, lo, hi);
+                "mcdshm-sc-example: %s '%s' is not a number in %lu..%lu\n", opt,
+                s, lo, hi);
         exit(2);
     }
     return v;
@@ -72,17 +71,33 @@ int sc_main(int argc, char **argv)
     o.srv.system = "mcdshm-sc-example";
     while ((c = getopt_long(argc, argv, "n:j:m:p:e:Huh", lo, nullptr)) != -1) {
         switch (c) {
-        case 'n': o.srv.name = optarg; break;
-        case 'j': o.harts = (uint32_t)number("--harts", optarg, 1, 8); break;
+        case 'n':
+            o.srv.name = optarg;
+            break;
+        case 'j':
+            o.harts = (uint32_t)number("--harts", optarg, 1, 8);
+            break;
         case 'm':
             o.ram_size = (uint64_t)number("--ram-mib", optarg, 1, 4096) << 20;
             break;
-        case 'p': o.srv.policy = optarg; break;
-        case 'e': o.srv.path = optarg; break;
-        case 'H': o.srv.start_halted = true; break;
-        case 'u': o.uart_stdout = true; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case 'p':
+            o.srv.policy = optarg;
+            break;
+        case 'e':
+            o.srv.path = optarg;
+            break;
+        case 'H':
+            o.srv.start_halted = true;
+            break;
+        case 'u':
+            o.uart_stdout = true;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
         }
     }
     if (optind != argc - 1) {

@@ -43,27 +43,31 @@ class rv64_core : public sc_core::sc_module, public mcdshm_sc::core
   public:
     tlm_utils::simple_initiator_socket<rv64_core> socket;
 
-    rv64_core(sc_core::sc_module_name name, uint32_t hartid,
-              uint64_t reset_pc, sc_core::sc_time period);
+    rv64_core(sc_core::sc_module_name name, uint32_t hartid, uint64_t reset_pc,
+              sc_core::sc_time period);
     /* The server whose checkpoint() this hart calls (before simulation). */
     void attach(mcdshm_sc::server *srv, uint32_t index);
 
     std::string core_name() const override;
-    uint32_t elf_machine() const override { return 243; /* EM_RISCV */ }
+    uint32_t elf_machine() const override
+    {
+        return 243; /* EM_RISCV */
+    }
     std::vector<std::string> reg_groups() const override;
     const std::vector<mcdshm_sc::reg_desc> &registers() const override;
     int read_reg(uint64_t number, uint64_t *val) override;
     int write_reg(uint64_t number, uint64_t val) override;
-    uint64_t pc() const override { return h_.pc; }
+    uint64_t pc() const override
+    {
+        return h_.pc;
+    }
     mcdshm_sc::step_result step() override;
     void reset() override;
 
   private:
     void run();
-    static int load(void *opaque, uint64_t addr, unsigned size,
-                    uint64_t *val);
-    static int store(void *opaque, uint64_t addr, unsigned size,
-                     uint64_t val);
+    static int load(void *opaque, uint64_t addr, unsigned size, uint64_t *val);
+    static int store(void *opaque, uint64_t addr, unsigned size, uint64_t val);
     int transport(tlm::tlm_command cmd, uint64_t addr, unsigned size,
                   uint64_t *val);
 
@@ -137,8 +141,8 @@ class bus : public sc_core::sc_module
 struct top_options {
     uint32_t harts = 2;
     uint64_t ram_size = 128ull << 20;
-    std::string elf;               /* program to load into RAM */
-    mcdshm_sc::options srv;        /* endpoint, policy, start halted */
+    std::string elf;        /* program to load into RAM */
+    mcdshm_sc::options srv; /* endpoint, policy, start halted */
     bool uart_stdout = false;
 };
 
@@ -150,9 +154,18 @@ class top : public sc_core::sc_module
     top(sc_core::sc_module_name name, const top_options &opt);
     ~top() override;
 
-    mcdshm_sc::server &server() { return *srv_; }
-    memory &ram() { return ram_; }
-    uart &serial() { return uart_; }
+    mcdshm_sc::server &server()
+    {
+        return *srv_;
+    }
+    memory &ram()
+    {
+        return ram_;
+    }
+    uart &serial()
+    {
+        return uart_;
+    }
 
   private:
     std::vector<rv64_core *> harts_;

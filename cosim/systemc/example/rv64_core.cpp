@@ -36,8 +36,8 @@ SC_HAS_PROCESS(rv64_core);
 
 rv64_core::rv64_core(sc_module_name name, uint32_t hartid, uint64_t reset_pc,
                      sc_time period)
-    : sc_module(name), socket("socket"), hartid_(hartid),
-      reset_pc_(reset_pc), period_(period)
+    : sc_module(name), socket("socket"), hartid_(hartid), reset_pc_(reset_pc),
+      period_(period)
 {
     uint64_t v;
 
