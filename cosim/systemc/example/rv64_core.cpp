@@ -3,7 +3,12 @@
  * module and an mcdshm_sc::core.  The interpreter gets no RAM pointer, so
  * every fetch, load and store goes through the TLM socket (b_transport);
  * time advances one period per instruction, synchronised with a quantum
- * keeper.  Register numbers are mcdshm-vp's (x0..x31 = 0..31, pc = 32,
+ * keeper.  The platform leaves the TLM global quantum at its default
+ * (zero), so a hart yields after every instruction: about a million
+ * instructions a second, but a debugger's request waits at most one
+ * instruction while the harts run (a 1 us quantum barely sped the harts
+ * up, their cost is the TLM path, and made that wait ~200 us).  Register
+ * numbers are mcdshm-vp's (x0..x31 = 0..31, pc = 32,
  * CSR n = 0x1000 + n), so the same debugger scripts work on both.
  * Kernel thread only.
  */
