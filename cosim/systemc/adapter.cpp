@@ -23,14 +23,6 @@ using namespace sc_core;
 namespace mcdshm_sc
 {
 
-#define SPACE_PHYS 1
-#define SPACE_REGS 2
-#define MAX_TRIGS 32
-#define TRIG_TYPES                                                 \
-    (MCD_TRIG_TYPE_IP | MCD_TRIG_TYPE_READ | MCD_TRIG_TYPE_WRITE | \
-     MCD_TRIG_TYPE_RW)
-#define TRIG_GLOBAL 0x80000000u /* trig::type flag: action DBG_GLOBAL */
-
 /* ------------------------------------------------------------------------
  * Watch port
  */
@@ -325,7 +317,7 @@ void server::resume_core(core_state &c)
 /* The action of trigger @t firing on core @c. */
 void server::fire(core_state &c, const trig &t, const char *why)
 {
-    if (t.type & TRIG_GLOBAL) {
+    if (t.type & trig_global) {
         for (core_state &o : cores_) {
             if (&o != &c && o.global && !o.halted) {
                 halt_core(o, "stopped by a global trigger of another core", 0);
@@ -394,7 +386,7 @@ void server::data_access(uint32_t i, uint64_t addr, uint32_t len, bool write)
         return;
     }
     for (const trig &t : c.trigs) {
-        uint32_t ty = t.type & ~TRIG_GLOBAL;
+        uint32_t ty = t.type & ~trig_global;
         bool dir = ty == MCD_TRIG_TYPE_RW ||
                    (ty == MCD_TRIG_TYPE_WRITE && write) ||
                    (ty == MCD_TRIG_TYPE_READ && !write);

@@ -182,6 +182,8 @@ class server : public sc_core::sc_module
   private:
     friend struct ops_impl;
 
+    /* trig::type flag: the trigger's action is DBG_GLOBAL */
+    static constexpr uint32_t trig_global = 0x80000000u;
     struct trig {
         uint32_t id;
         uint32_t type;

@@ -32,7 +32,6 @@ namespace mcdshm_sc
 #define TRIG_TYPES                                                 \
     (MCD_TRIG_TYPE_IP | MCD_TRIG_TYPE_READ | MCD_TRIG_TYPE_WRITE | \
      MCD_TRIG_TYPE_RW)
-#define TRIG_GLOBAL 0x80000000u /* trig::type flag: action DBG_GLOBAL */
 
 struct server::ops_impl {
     static server *S(void *o)
@@ -632,7 +631,7 @@ struct server::ops_impl {
         }
         out->id = id;
         out->type = (uint32_t)t->type |
-                    (t->action == MCD_TRIG_ACTION_DBG_GLOBAL ? TRIG_GLOBAL : 0);
+                    (t->action == MCD_TRIG_ACTION_DBG_GLOBAL ? trig_global : 0);
         out->lo = lo;
         out->hi = lo + t->addr_range;
         return 0;
