@@ -544,6 +544,11 @@ static void m_mcdshm_relay(const struct opts *o)
     run_xport(&xport_mcdshm_relay, o);
 }
 
+static void m_systemc(const struct opts *o)
+{
+    bench_systemc(o);
+}
+
 static void m_qemu(const struct opts *o)
 {
     bench_qemu(o);
@@ -597,6 +602,7 @@ static const struct measurement {
     { "zmq-ipc", m_zmq_ipc },
     { "zmq-tcp", m_zmq_tcp },
     { "connections", bench_connections },
+    { "systemc", m_systemc },
     { "qemu", m_qemu },
     { "trace", bench_trace },
 };

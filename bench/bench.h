@@ -127,6 +127,7 @@ struct xport {
     mcd_return_et (*txlist)(struct xconn *c, mcd_tx_st *tx, uint32_t ntx);
     /* Hang up; the server exits. */
     void (*close)(struct xconn *c);
+    uint32_t regs_space; /* register memory space; 0 = BENCH_SPACE_REGS */
     const void *priv; /* the family's parameters */
     const char *elf;  /* mcdshm: a program the platform loads, or NULL */
 };
@@ -203,5 +204,13 @@ void bench_trace(const struct opts *o);
  * a patched QEMU and in --quick runs.
  */
 void bench_qemu(const struct opts *o);
+
+/*
+ * The SystemC example platform (bench/systemc.c): every workload through
+ * the SystemC adapter and TLM transport_dbg (rows "systemc"), the platform
+ * started as a child process with its harts halted.  Skipped (with a
+ * note) if the example was not built.
+ */
+void bench_systemc(const struct opts *o);
 
 #endif /* MCDSHM_BENCH_H */

@@ -129,7 +129,8 @@ static struct lat time_calls(const struct xport *x, struct xconn *c,
 
     for (i = 0; i < (k == CALL_REGS ? BENCH_NGPRS : 64); i++) {
         if (k == CALL_REGS) {
-            read_tx(&tx[i], BENCH_SPACE_REGS, i, buf + 8 * i, 8);
+            read_tx(&tx[i], x->regs_space ? x->regs_space : BENCH_SPACE_REGS,
+                    i, buf + 8 * i, 8);
         } else {
             read_tx(&tx[i], BENCH_SPACE_PHYS, BENCH_RAM_BASE + 4096ull * i,
                     buf + 64 * i, 64);

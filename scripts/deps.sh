@@ -20,6 +20,7 @@ pkgs=(
     # source package's tools and the least QEMU 7.2's riscv64-softmmu needs.
     dpkg-dev patch xz-utils meson ninja-build python3 flex bison
     libglib2.0-dev libpixman-1-dev zlib1g-dev libfdt-dev
+    libsystemc-dev                  # the SystemC/TLM-2.0 adapter and example
 )
 
 missing=()

@@ -13,7 +13,9 @@
 # adds STR to MCDSHM_CONFIG (e.g. McdShmWindow=FALSE).
 # The vp is stopped (SIGTERM, then SIGKILL after 5 s) and the directory
 # removed on every exit path.  Exit status: the suite's, or 1 if the vp
-# does not come up (its log is shown).
+# does not come up (its log is shown).  Another platform that takes the
+# same options runs the same way with CONF_TARGET set to its profile's
+# name (run_sc.sh does that for the SystemC example).
 set -eu
 
 halted=--halted
@@ -76,7 +78,7 @@ vp_pid=$!
 i=0
 while [ ! -S "$sock" ]; do
     if ! kill -0 "$vp_pid" 2>/dev/null || [ $i -ge 100 ]; then
-        echo "run_vp.sh: mcdshm-vp did not create $sock; its log:" >&2
+        echo "run_vp.sh: $vp did not create $sock; its log:" >&2
         cat "$log" >&2
         exit 1
     fi
@@ -87,13 +89,13 @@ done
 export MCDSHM_RUNTIME_DIR="$dir"
 export MCDSHM_LIB="$lib"
 export MCDSHM_CONFIG="McdShmEndpoint=\"$sock\"$extra"
-export MCDSHM_TARGET=vp
+export MCDSHM_TARGET=${CONF_TARGET:-vp}
 export MCDSHM_TEST_ELF="$elf"
 
 rc=0
 "$bin" $jobs "$@" || rc=$?
 if [ $rc -ne 0 ]; then
-    echo "run_vp.sh: the suite failed ($rc); mcdshm-vp's log:" >&2
+    echo "run_vp.sh: the suite failed ($rc); $vp's log:" >&2
     cat "$log" >&2
 fi
 exit $rc

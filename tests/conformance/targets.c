@@ -156,6 +156,55 @@ static const struct conf_target conf_targets[] = {
             [CAP_MULTI_CLIENT] = HAS,
         },
     },
+    {
+        /* mcdshm-sc-example (cosim/systemc): 2 TLM harts, --halted. */
+        .name = "sc",
+        .what = "mcdshm-sc-example, the SystemC/TLM-2.0 example platform",
+        .config_example = "McdShmEndpoint=\"/run/user/1000/mcdshm/sc.sock\"",
+        .system = "mcdshm-sc-example",
+        .min_cores = 2,
+        .pc_reg = "pc",
+        .instret_reg = "minstret",
+        .scratch_reg = "t3",
+        .reg_addr = CONF_REG_ADDR_INDEX,
+        /* The interposer sees the access while the instruction executes;
+         * the core stops at its next checkpoint, after the instruction. */
+        .watch_pc = CONF_WATCH_AFTER_INSN,
+        .unmapped_addr = 0x40000000,  /* nothing on the bus there */
+        .reset_pc = CONF_RESET_PC_ENTRY,
+        .rst_system = 0,
+        .rst_core = 1,
+        .help_command = NULL,
+        .isa = &conf_isa_riscv,
+        .caps = {
+            [CAP_TRACE] = { false, "the SystemC adapter has no trace: a "
+                                   "core model reports no retired "
+                                   "instructions to it" },
+            [CAP_TRACE_FIFO] = { false, "no trace (see CAP_TRACE)" },
+            [CAP_CHANNEL] = { false, "the example's UART writes to the "
+                                     "platform's stdout; the adapter "
+                                     "offers no channel" },
+            [CAP_RUN_UNTIL] = HAS,
+            [CAP_TIME] = HAS,
+            [CAP_CORE_RESET] = HAS,
+            [CAP_PER_CORE_RUN] = HAS,
+            [CAP_SET_GLOBAL] = HAS,
+            [CAP_WATCH] = HAS,
+            [CAP_WATCH_RANGE] = HAS,
+            [CAP_COMPLEX_TRIG] = HAS,
+            [CAP_STEP_EXACT] = HAS,
+            [CAP_LOGICAL_SPACE] = { false, "the example platform has no "
+                                           "MMU: one physical space" },
+            [CAP_REG_BLOCK] = HAS,
+            [CAP_UNMAPPED_ADDR] = HAS,
+            [CAP_COMMAND] = { false, "the SystemC adapter implements no "
+                                     "target commands" },
+            [CAP_DEVICE_DESCRIPTION] = { false, "the example platform "
+                                                "ships no IP-XACT "
+                                                "description" },
+            [CAP_MULTI_CLIENT] = HAS,
+        },
+    },
 };
 
 #define CONF_NTARGETS (sizeof(conf_targets) / sizeof(conf_targets[0]))
