@@ -707,7 +707,7 @@ int shm_connect(const char *path, const struct shm_conn_wish *wish,
     struct mcdshm_welcome w;
     enum shm_verr verr;
     char why[SHM_ERRLEN];
-    int fds[NFDS], nfds, i, r;
+    int fds[NFDS_MAX], nfds, i, r;
     ssize_t n;
 
     memset(c, 0, sizeof(*c));
