@@ -433,12 +433,17 @@ int mcdc_conn_open(struct mcdc_call *x, const char *path,
  * Requests and responses
  */
 
-static uint64_t now_ms(void)
+uint64_t mcdc_now_ns(void)
 {
     struct timespec ts;
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t now_ms(void)
+{
+    return mcdc_now_ns() / 1000000u;
 }
 
 int mcdc_gone(struct mcdc_call *x)

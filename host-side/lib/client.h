@@ -50,6 +50,8 @@
 #define MCDC_MAX_INFLIGHT 64
 #define MCDC_DEFAULT_TIMEOUT_MS 60000
 #define MCDC_ERRLEN MCD_INFO_STR_LEN
+/* Window reads look for a dead server at most this often (ns). */
+#define MCDC_ALIVE_NS 1000000u
 
 /* ------------------------------------------------------------------------
  * Configuration strings (config.c)
@@ -133,6 +135,7 @@ struct mcdc_conn {
     enum shm_policy policy;
     int timeout_ms; /* per call, -1 = none */
     bool use_window; /* answer reads from shm.window when mapped */
+    uint64_t alive_ns; /* when the server was last seen alive (window) */
     uint32_t server_uid;
     uint32_t nslots;
     uint32_t payload_size;
@@ -348,6 +351,9 @@ int mcdc_conn_open(struct mcdc_call *x, const char *path,
 int mcdc_conn_adopt(struct mcdc_call *x, struct shm_conn *shm,
                     const char *path, const struct mcdc_config *cfg,
                     struct mcdc_conn **out);
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+uint64_t mcdc_now_ns(void);
 
 /* The server of @x's connection is gone: take the connection down and
  * fail the call (-EPIPE, MCD_ERR_CONNECTION). */

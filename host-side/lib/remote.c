@@ -177,10 +177,7 @@ struct mcdc_remote {
 
 static uint64_t mono_ms(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+    return mcdc_now_ns() / 1000000u;
 }
 
 /* Milliseconds left until @deadline (0: none), for zmq_poll (-1: none). */

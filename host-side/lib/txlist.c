@@ -320,13 +320,14 @@ static bool in_window(const struct shm_window *w, const mcd_tx_st *tx)
 /*
  * A list of plain reads that all fall inside the direct memory window is
  * answered from the mapping: one copy, no request.  The server must still
- * be there (one poll), so that a dead server fails the call as it would
- * through the rings.  Return 1 if answered, 0 if the list needs the
+ * be there (a poll at most every MCDC_ALIVE_NS), so that a dead server
+ * fails the call as it would through the rings.  Return 1 if answered, 0 if the list needs the
  * server, or -EPIPE.
  */
 static int window_read(struct mcdc_call *x, mcd_txlist_st *tl)
 {
     const struct shm_window *w = &x->conn->shm.window;
+    uint64_t now;
     uint32_t i;
 
     if (!w->map || !x->conn->use_window) {
@@ -337,8 +338,15 @@ static int window_read(struct mcdc_call *x, mcd_txlist_st *tl)
             return 0;
         }
     }
-    if (shm_conn_peer_gone(&x->conn->shm) == 1) {
-        return mcdc_gone(x);
+    /* Is the server still there?  A poll() per call would cost more than
+     * a small read itself; once per MCDC_ALIVE_NS is well within the
+     * 100 ms in which a dead server must show. */
+    now = mcdc_now_ns();
+    if (now - x->conn->alive_ns > MCDC_ALIVE_NS) {
+        if (shm_conn_peer_gone(&x->conn->shm) == 1) {
+            return mcdc_gone(x);
+        }
+        x->conn->alive_ns = now;
     }
     for (i = 0; i < tl->num_tx; i++) {
         mcd_tx_st *tx = &tl->tx[i];

@@ -438,6 +438,48 @@ Test(stub, window_reads_need_no_request)
     vp_destroy(vp);
 }
 
+/* A server that dies while a debugger reads through its window: the
+ * reads, which need no request, still notice within 100 ms. */
+Test(stub, window_reader_sees_a_dead_server)
+{
+    mcd_server_st *srv;
+    mcd_core_st *core;
+    mcd_error_info_st e;
+    uint8_t buf[64];
+    uint64_t t0;
+    mcd_return_et r = MCD_RET_ACT_NONE;
+    char path[128];
+    pid_t server = fork();
+
+    cr_assert_geq(server, 0);
+    if (server == 0) {
+        struct vp *vp = platform();
+
+        serve(vp_target(vp), "hybrid");
+        for (;;) {
+            pause();
+        }
+    }
+    snprintf(path, sizeof(path), "%s/stub.sock", dir);
+    for (int i = 0; i < 5000 && access(path, F_OK) < 0; i++) {
+        usleep(1000);
+    }
+    open_core(&srv, &core, 0);
+    CHECK(core, read_ram(core, RAM, buf, sizeof(buf)));
+    kill(server, SIGKILL);
+    waitpid(server, NULL, 0);
+    t0 = now_ms();
+    while (r == MCD_RET_ACT_NONE && now_ms() - t0 < 1000) {
+        r = read_ram(core, RAM, buf, sizeof(buf));
+    }
+    cr_assert_neq(r, MCD_RET_ACT_NONE, "window reads went on for 1 s");
+    cr_assert_lt(now_ms() - t0, 100, "noticed after %llu ms",
+                 (unsigned long long)(now_ms() - t0));
+    mcd_qry_error_info_f(core, &e);
+    cr_assert_eq(e.error_code, MCD_ERR_CONNECTION, "%s", e.error_str);
+    mcd_exit_f();
+}
+
 /* Connect to the server's socket and say nothing. */
 static int silent_client(const char *path)
 {
