@@ -13,6 +13,8 @@
 #include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -54,16 +56,39 @@ static uint64_t now_ms(void)
     return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* Wait until a server has published @name; returns its path. */
+/* Is a stream socket listening at @path (from /proc/net/unix)?  The
+ * socket file exists from bind(), a moment before listen(). */
+static bool listening(const char *path)
+{
+    FILE *f = fopen("/proc/net/unix", "re");
+    char line[512];
+    unsigned flags;
+    int pos;
+    bool found = false;
+
+    while (f && !found && fgets(line, sizeof(line), f)) {
+        line[strcspn(line, "\n")] = '\0';
+        pos = 0;
+        if (sscanf(line, "%*s %*x %*x %x %*x %*x %*u %n", &flags, &pos) == 1 &&
+            pos && (flags & 0x10000) && strcmp(line + pos, path) == 0) {
+            found = true;
+        }
+    }
+    if (f) {
+        fclose(f);
+    }
+    return found;
+}
+
+/* Wait until a server listens at the endpoint of @name; returns its path. */
 static void wait_endpoint(const char *name, char *path)
 {
     char err[SHM_ERRLEN];
     uint64_t until = now_ms() + 5000;
-    struct stat st;
 
     cr_assert_eq(shm_endpoint_path(name, path, SHM_PATH_MAX, err), 0, "%s",
                  err);
-    while (stat(path, &st) < 0) {
+    while (!listening(path)) {
         cr_assert_lt(now_ms(), until, "server %s never came up", name);
         usleep(1000);
     }

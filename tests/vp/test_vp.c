@@ -640,6 +640,10 @@ Test(vp, breakpoint_at_bp_here, .timeout = 30, .fini = teardown)
     run(0, false);
     msleep(20);
     cr_expect_eq(state(0).state, MCD_CORE_STATE_RUNNING);
+    /* A loaded machine may not have run the hart yet: up to 5 s. */
+    for (int i = 0; i < 500 && mem64(counter) <= c0 + 100; i++) {
+        msleep(10);
+    }
     stop(0, false);
     cr_expect_gt(mem64(counter), c0 + 100);
     cr_expect_eq(OPS->trig_remove(OPQ, 0, 7, &st), -1);
