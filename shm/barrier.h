@@ -61,6 +61,17 @@ static _Atomic uint32_t mcdshm__tsan_fence __attribute__((unused));
                                      memory_order_seq_cst))
 #endif
 
+/*
+ * Read fence: loads before it are done before loads after it (the
+ * sequence-lock read of a FIFO trace lane).  An acquire fence in C11
+ * terms; in TSan builds the full barrier above, which implies it.
+ */
+#ifndef MCDSHM_TSAN
+#define smp_rmb() atomic_thread_fence(memory_order_acquire)
+#else
+#define smp_rmb() smp_mb()
+#endif
+
 /* Spin-wait hint to the CPU. */
 static inline void cpu_relax(void)
 {

@@ -414,6 +414,12 @@ static int check_hello(struct shm_listener *l, struct shm_conn *c,
                       "hello want 0x%x or pad 0x%x has unknown bits", h->want,
                       h->pad);
     }
+    if (!(h->want & MCDSHM_WANT_TRACE) && (h->trace_lanes || h->trace_frames)) {
+        return refuse(l, c, -EPROTO, err,
+                      "hello trace_lanes %u, trace_frames %u without "
+                      "MCDSHM_WANT_TRACE",
+                      h->trace_lanes, h->trace_frames);
+    }
     return 0;
 }
 
@@ -511,6 +517,16 @@ static int open_region(struct shm_listener *l, struct shm_conn *c,
                       "64, %u..%u)",
                       h->nslots, h->payload_size, MCDSHM_MIN_SLOTS,
                       MCDSHM_MAX_SLOTS, MCDSHM_MIN_PAYLOAD, MCDSHM_MAX_PAYLOAD);
+    }
+    if ((h->want & MCDSHM_WANT_TRACE) &&
+        shm_layout_add_trace(&lay, h->trace_lanes, h->trace_frames) < 0) {
+        return refuse(l, c, -EINVAL, err,
+                      "%u trace lanes of %u frames are out of limits "
+                      "(lanes: 0..%u; frames: power of two %u..%u; region "
+                      "at most %llu bytes)",
+                      h->trace_lanes, h->trace_frames, MCDSHM_TRACE_LANES_MAX,
+                      MCDSHM_TRACE_FRAMES_MIN, MCDSHM_TRACE_FRAMES_MAX,
+                      (unsigned long long)MCDSHM_MAX_REGION);
     }
     r = shm_region_create(&lay, h->client_pid, &c->region, &c->region_fd);
     if (r < 0) {
@@ -721,6 +737,11 @@ int shm_connect(const char *path, const struct shm_conn_wish *wish,
     h.nslots = wish ? wish->nslots : 0;
     h.payload_size = wish ? wish->payload_size : 0;
     h.want = wish && wish->window ? MCDSHM_WANT_WINDOW : 0;
+    if (wish && wish->trace) {
+        h.want |= MCDSHM_WANT_TRACE;
+        h.trace_lanes = wish->trace_lanes;
+        h.trace_frames = wish->trace_frames;
+    }
     if (send(c->sock, &h, sizeof(h), MSG_NOSIGNAL) != (ssize_t)sizeof(h)) {
         r = say(err, -errno, "sending hello: %s", strerror(errno));
         goto err_close;
@@ -732,7 +753,8 @@ int shm_connect(const char *path, const struct shm_conn_wish *wish,
 
         *slot[i] = fds[i];
     }
-    if ((r = check_welcome(&w, n, nfds, h.want != 0, err)) < 0) {
+    if ((r = check_welcome(&w, n, nfds, h.want & MCDSHM_WANT_WINDOW,
+                           err)) < 0) {
         goto err_close;
     }
     c->peer_pid = (pid_t)w.server_pid;

@@ -74,6 +74,9 @@ struct shm_conn_wish {
     uint32_t nslots;
     uint32_t payload_size;
     bool window; /* map a direct memory window if the server offers one */
+    bool trace;  /* ask for trace lanes (MCDSHM_FEAT_TRACE) */
+    uint32_t trace_lanes;  /* 0 = MCDSHM_TRACE_LANES_DEFAULT */
+    uint32_t trace_frames; /* 0 = MCDSHM_TRACE_FRAMES_DEFAULT */
 };
 
 /* Where log lines go; the default writes "mcdshm: ..." to stderr. */

@@ -65,6 +65,38 @@ int shm_layout_compute(uint32_t nslots, uint32_t payload_size,
     return 0;
 }
 
+/* Bytes one lane takes: control block and frames, page-aligned. */
+static uint64_t lane_stride(uint32_t frames)
+{
+    return ALIGN_UP(sizeof(struct mcdshm_trace_lane) +
+                        (uint64_t)frames * MCDSHM_TRACE_FRAME_MAX,
+                    4096);
+}
+
+int shm_layout_add_trace(struct shm_layout *lay, uint32_t lanes,
+                         uint32_t frames)
+{
+    uint64_t size;
+
+    lanes = lanes ? lanes : MCDSHM_TRACE_LANES_DEFAULT;
+    frames = frames ? frames : MCDSHM_TRACE_FRAMES_DEFAULT;
+    if (lanes > MCDSHM_TRACE_LANES_MAX || !is_pow2(frames) ||
+        frames < MCDSHM_TRACE_FRAMES_MIN || frames > MCDSHM_TRACE_FRAMES_MAX) {
+        return -EINVAL;
+    }
+    size = lay->region_size + lanes * lane_stride(frames);
+    if (size > MCDSHM_MAX_REGION) {
+        return -EINVAL;
+    }
+    lay->features |= MCDSHM_FEAT_TRACE;
+    lay->trace_off = lay->region_size;
+    lay->trace_stride = lane_stride(frames);
+    lay->trace_lanes = lanes;
+    lay->trace_frames = frames;
+    lay->region_size = size;
+    return 0;
+}
+
 static void fill_header(struct mcdshm_region_hdr *h,
                         const struct shm_layout *lay, uint32_t client_pid)
 {
@@ -84,6 +116,10 @@ static void fill_header(struct mcdshm_region_hdr *h,
     h->req_rec_off = lay->req_rec_off;
     h->resp_rec_off = lay->resp_rec_off;
     h->payload_off = lay->payload_off;
+    h->trace_off = lay->trace_off;
+    h->trace_stride = lay->trace_stride;
+    h->trace_lanes = lay->trace_lanes;
+    h->trace_frames = lay->trace_frames;
     h->server_pid = (uint32_t)getpid();
     h->client_pid = client_pid;
 }
@@ -253,6 +289,45 @@ static enum shm_verr check_geometry(const struct mcdshm_region_hdr *h,
     return SHM_VERR_OK;
 }
 
+/* Trace lanes: present exactly with the feature, geometry in limits. */
+static enum shm_verr check_trace(const struct mcdshm_region_hdr *h,
+                                 char *msg, size_t len)
+{
+    if (!(h->features & MCDSHM_FEAT_TRACE)) {
+        if (h->trace_off || h->trace_stride || h->trace_lanes ||
+            h->trace_frames) {
+            return fail(SHM_VERR_TRACE, msg, len,
+                        "trace_lanes is %u without the trace feature",
+                        h->trace_lanes);
+        }
+        return SHM_VERR_OK;
+    }
+    if (h->trace_lanes < 1 || h->trace_lanes > MCDSHM_TRACE_LANES_MAX) {
+        return fail(SHM_VERR_TRACE, msg, len,
+                    "trace_lanes is %u, must be in 1..%u", h->trace_lanes,
+                    MCDSHM_TRACE_LANES_MAX);
+    }
+    if (!is_pow2(h->trace_frames) || h->trace_frames < MCDSHM_TRACE_FRAMES_MIN ||
+        h->trace_frames > MCDSHM_TRACE_FRAMES_MAX) {
+        return fail(SHM_VERR_TRACE, msg, len,
+                    "trace_frames is %u, must be a power of two in %u..%u",
+                    h->trace_frames, MCDSHM_TRACE_FRAMES_MIN,
+                    MCDSHM_TRACE_FRAMES_MAX);
+    }
+    if (h->trace_stride < sizeof(struct mcdshm_trace_lane) +
+                              (uint64_t)h->trace_frames *
+                                  MCDSHM_TRACE_FRAME_MAX ||
+        h->trace_stride % MCDSHM_CACHELINE ||
+        h->trace_stride > MCDSHM_MAX_REGION) {
+        return fail(SHM_VERR_TRACE, msg, len,
+                    "trace_stride is %" PRIu64 ", must be a multiple of %u "
+                    "with room for %u frames of %u bytes",
+                    h->trace_stride, MCDSHM_CACHELINE, h->trace_frames,
+                    MCDSHM_TRACE_FRAME_MAX);
+    }
+    return SHM_VERR_OK;
+}
+
 struct part {
     const char *name;
     uint64_t off;
@@ -306,13 +381,19 @@ enum shm_verr shm_region_validate(const struct mcdshm_region_hdr *h,
           (uint64_t)h->nslots * h->resp_stride },
         { "payload_off", h->payload_off,
           (uint64_t)h->nslots * h->payload_size },
+        /* Checked by check_trace() first: no overflow.  Empty without
+         * the feature, so it overlaps nothing. */
+        { "trace_off", h->trace_off,
+          (uint64_t)h->trace_lanes * h->trace_stride },
     };
+    size_t nparts = sizeof(parts) / sizeof(parts[0]);
 
     if ((e = check_identity(h, mapped, msg, msglen)) ||
         (e = check_flags(h, msg, msglen)) ||
         (e = check_geometry(h, msg, msglen)) ||
-        (e = check_parts(parts, sizeof(parts) / sizeof(parts[0]), mapped, msg,
-                         msglen))) {
+        (e = check_trace(h, msg, msglen)) ||
+        (e = check_parts(parts, h->trace_lanes ? nparts : nparts - 1, mapped,
+                         msg, msglen))) {
         return e;
     }
     lay->region_size = h->region_size;
@@ -326,6 +407,10 @@ enum shm_verr shm_region_validate(const struct mcdshm_region_hdr *h,
     lay->req_rec_off = h->req_rec_off;
     lay->resp_rec_off = h->resp_rec_off;
     lay->payload_off = h->payload_off;
+    lay->trace_off = h->trace_off;
+    lay->trace_stride = h->trace_stride;
+    lay->trace_lanes = h->trace_lanes;
+    lay->trace_frames = h->trace_frames;
     return SHM_VERR_OK;
 }
 
@@ -419,6 +504,7 @@ const char *shm_verr_name(enum shm_verr e)
         [SHM_VERR_RANGE] = "range",
         [SHM_VERR_OVERLAP] = "overlap",
         [SHM_VERR_RING] = "ring",
+        [SHM_VERR_TRACE] = "trace",
     };
 
     if ((unsigned)e >= sizeof(names) / sizeof(names[0])) {

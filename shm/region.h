@@ -40,6 +40,7 @@ enum shm_verr {
     SHM_VERR_RANGE,       /* a part extends past the region */
     SHM_VERR_OVERLAP,     /* two parts overlap */
     SHM_VERR_RING,        /* ring indexes not within nslots of each other */
+    SHM_VERR_TRACE,       /* trace lane geometry out of limits */
 };
 
 /* A region's layout, as both sides keep it privately after validation. */
@@ -55,6 +56,10 @@ struct shm_layout {
     uint64_t req_rec_off;
     uint64_t resp_rec_off;
     uint64_t payload_off;
+    uint64_t trace_off;    /* MCDSHM_FEAT_TRACE, else 0 */
+    uint64_t trace_stride;
+    uint32_t trace_lanes;
+    uint32_t trace_frames;
 };
 
 /* One process's view of a mapped region. */
@@ -77,6 +82,24 @@ struct shm_region {
  */
 int shm_layout_compute(uint32_t nslots, uint32_t payload_size,
                        struct shm_layout *out);
+
+/**
+ * shm_layout_add_trace() - give a layout trace lanes (MCDSHM_FEAT_TRACE).
+ * @lay: a layout from shm_layout_compute()
+ * @lanes: lanes; 0 = MCDSHM_TRACE_LANES_DEFAULT, at most
+ *         MCDSHM_TRACE_LANES_MAX
+ * @frames: frames per lane; 0 = MCDSHM_TRACE_FRAMES_DEFAULT, else a power
+ *          of two in MCDSHM_TRACE_FRAMES_MIN..MCDSHM_TRACE_FRAMES_MAX
+ *
+ * The lanes go after the payload areas, each page-aligned.  A lane's
+ * memory costs nothing until frames are written to it (memfd pages are
+ * allocated on first touch).
+ *
+ * Return: 0, or -EINVAL if out of limits or the region would exceed
+ * MCDSHM_MAX_REGION.
+ */
+int shm_layout_add_trace(struct shm_layout *lay, uint32_t lanes,
+                         uint32_t frames);
 
 /**
  * shm_region_create() - create, map and initialise a region (server side).
@@ -137,6 +160,22 @@ void shm_region_req_ring(const struct shm_region *r, struct shm_ring *ring,
 /* The response ring's view for the server (producer) or client. */
 void shm_region_resp_ring(const struct shm_region *r, struct shm_ring *ring,
                           bool producer);
+
+/* Control block of trace lane @i (i < lay.trace_lanes). */
+static inline struct mcdshm_trace_lane *
+shm_region_lane(const struct shm_region *r, uint32_t i)
+{
+    return (struct mcdshm_trace_lane *)((uint8_t *)r->base +
+                                        r->lay.trace_off +
+                                        (size_t)i * r->lay.trace_stride);
+}
+
+/* The frame records of trace lane @i, right after its control block. */
+static inline uint8_t *shm_region_lane_frames(const struct shm_region *r,
+                                              uint32_t i)
+{
+    return (uint8_t *)(shm_region_lane(r, i) + 1);
+}
 
 /* Payload area of the slot with ring index @idx. */
 static inline uint8_t *shm_region_payload(const struct shm_region *r,

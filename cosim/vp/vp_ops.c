@@ -697,4 +697,5 @@ const struct mcdshm_target_ops vp__ops = {
     .trace_state = vp__trace_state,
     .set_trace_state = vp__set_trace_state,
     .read_trace = vp__read_trace,
+    .trace_stream = vp__trace_stream,
 };

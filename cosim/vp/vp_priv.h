@@ -108,6 +108,7 @@ struct vp_trace {
     uint32_t mode;               /* MCD_TRACE_MODE_FIFO or _PIPE */
     uint64_t size;               /* capacity in frames */
     mcd_trace_data_core_st *buf; /* size frames, allocated when on */
+    struct mcdshm_server *stream; /* debuggers stream it: put() first */
     uint64_t head;               /* index of the oldest frame */
     uint64_t frames;             /* valid frames */
     uint64_t count;              /* produced since INIT, lost included */
@@ -475,6 +476,8 @@ int vp__trace_state(void *opaque, uint32_t core, uint32_t trace_id,
                     mcd_trace_state_st *state, struct mcdshm_status *st);
 int vp__set_trace_state(void *opaque, uint32_t core, uint32_t trace_id,
                         mcd_trace_state_st *state, struct mcdshm_status *st);
+int vp__trace_stream(void *opaque, uint32_t core, uint32_t trace_id,
+                     struct mcdshm_server *srv, struct mcdshm_status *st);
 int vp__read_trace(void *opaque, uint32_t core, uint32_t trace_id,
                    uint64_t start, uint32_t *num, uint32_t frame_size,
                    void *frames, struct mcdshm_status *st);

@@ -16,7 +16,11 @@
  *    arriving when full is lost, counted (`count` keeps counting, the
  *    state's info_str gives the exact number lost), sets wraparound, and
  *    the next frame that is stored carries MCD_TRACE_MARKER_GAP.
- * Nothing is dropped without being counted.  `count` is every frame
+ * Nothing is dropped without being counted.  While a debugger streams the
+ * trace (trace_stream), a flush hands the batch to the server's trace
+ * lanes instead (mcdshm_server_trace_put), which count and mark the same
+ * way per debugger; the buffer only takes what no lane took.
+ * `count` is every frame
  * produced since the last INIT, stored or not.  The first frame after a
  * hart starts carries MCD_TRACE_MARKER_RUN; a frame whose instruction
  * trapped carries MCD_TRACE_MARKER_ERROR.
@@ -119,8 +123,11 @@ void vp__trace_flush(struct vp_hart *h)
         return;
     }
     pthread_mutex_lock(&tr->lock);
-    for (i = 0; tr->buf && i < h->nbatch; i++) {
-        vp__trace_put(tr, &h->batch[i]);
+    if (!tr->stream || mcdshm_server_trace_put(tr->stream, h->id, VP_TRACE_ID,
+                                               h->batch, h->nbatch) == 0) {
+        for (i = 0; tr->buf && i < h->nbatch; i++) {
+            vp__trace_put(tr, &h->batch[i]);
+        }
     }
     pthread_mutex_unlock(&tr->lock);
     h->nbatch = 0;
@@ -321,6 +328,22 @@ int vp__set_trace_state(void *opaque, uint32_t core, uint32_t trace_id,
 out:
     pthread_mutex_unlock(&vp->lock);
     return rc;
+}
+
+int vp__trace_stream(void *opaque, uint32_t core, uint32_t trace_id,
+                     struct mcdshm_server *srv, struct mcdshm_status *st)
+{
+    struct vp *vp = opaque;
+    struct vp_trace *tr;
+
+    if (vp__trace_check(vp, core, trace_id, st) < 0) {
+        return -1;
+    }
+    tr = &vp->harts[core].trace;
+    pthread_mutex_lock(&tr->lock);
+    tr->stream = srv;
+    pthread_mutex_unlock(&tr->lock);
+    return 0;
 }
 
 int vp__read_trace(void *opaque, uint32_t core, uint32_t trace_id,

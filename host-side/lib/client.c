@@ -419,7 +419,10 @@ int mcdc_conn_open(struct mcdc_call *x, const char *path,
 {
     char err[SHM_ERRLEN];
     struct shm_conn shm;
-    struct shm_conn_wish wish = { .window = cfg->window };
+    struct shm_conn_wish wish = { .window = cfg->window,
+                                  .trace = cfg->trace_lanes != 0,
+                                  .trace_lanes = cfg->trace_lanes,
+                                  .trace_frames = cfg->trace_frames };
     int r = shm_connect(path, &wish, &shm, err);
 
     if (r < 0) {
@@ -453,6 +456,19 @@ int mcdc_gone(struct mcdc_call *x)
     mcdc_conn_down(c, -EPIPE, "server '%s' (pid %d) is gone", c->name,
                    (int)c->pid);
     return mcdc_fail(x, -EPIPE, "%s", c->down_msg);
+}
+
+int mcdc_check_alive(struct mcdc_call *x)
+{
+    uint64_t now = mcdc_now_ns();
+
+    if (now - x->conn->alive_ns > MCDC_ALIVE_NS) {
+        if (shm_conn_peer_gone(&x->conn->shm) == 1) {
+            return mcdc_gone(x);
+        }
+        x->conn->alive_ns = now;
+    }
+    return 0;
 }
 
 int mcdc_malformed(struct mcdc_call *x, const char *fmt, ...)

@@ -71,6 +71,7 @@ enum {
     MCDC_CFG_RELAY_PLAIN = 1u << 10,
     MCDC_CFG_RELAY_TIMEOUT = 1u << 11,
     MCDC_CFG_WINDOW = 1u << 12,
+    MCDC_CFG_TRACE = 1u << 13,
 };
 
 /* What a configuration string says; keys absent keep their defaults. */
@@ -85,6 +86,8 @@ struct mcdc_config {
     int timeout_ms; /* -1: no timeout */
     bool exit_if_last_client;
     bool window; /* read through a direct memory window when offered */
+    uint32_t trace_lanes;  /* McdShmTraceLanes: 0 = read trace by request */
+    uint32_t trace_frames; /* McdShmTraceFrames: frames per lane */
     /* The remote transport (remote.h): McdShmRelay, McdShmRelayKey,
      * McdShmRelayPlain, McdShmRelayTimeoutMs. */
     char relay[MCDSHM_RELAY_URL_LEN];
@@ -358,6 +361,15 @@ uint64_t mcdc_now_ns(void);
 /* The server of @x's connection is gone: take the connection down and
  * fail the call (-EPIPE, MCD_ERR_CONNECTION). */
 int mcdc_gone(struct mcdc_call *x);
+
+/*
+ * mcdc_check_alive() - for calls answered from shared memory without a
+ * request (window reads, trace lanes): is the server still there?  A
+ * poll() per call would cost more than a small read itself; once per
+ * MCDC_ALIVE_NS is well within the 100 ms in which a dead server must
+ * show.  Return 0, or mcdc_gone()'s -EPIPE.
+ */
+int mcdc_check_alive(struct mcdc_call *x);
 
 /* Drop the transport of @c (connection locked): every later call fails
  * with @err and the message. */

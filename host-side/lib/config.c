@@ -51,6 +51,8 @@ void mcdc_config_defaults(struct mcdc_config *cfg)
     cfg->policy = SHM_POLICY_HYBRID;
     cfg->timeout_ms = MCDC_DEFAULT_TIMEOUT_MS;
     cfg->window = true;
+    cfg->trace_lanes = MCDSHM_TRACE_LANES_DEFAULT;
+    cfg->trace_frames = MCDSHM_TRACE_FRAMES_DEFAULT;
     cfg->relay_timeout_ms = MCDSHM_RELAY_DEFAULT_TIMEOUT_MS;
 }
 
@@ -169,6 +171,27 @@ static int set_timeout(const struct pair *p, int *out, char *err, size_t errlen)
     return 0;
 }
 
+/* A number in lo..hi; with @pow2, a power of two (or 0 when lo is 0). */
+static int set_count(const struct pair *p, uint32_t *out, unsigned long lo,
+                     unsigned long hi, bool pow2, char *err, size_t errlen)
+{
+    char *end;
+    unsigned long v;
+
+    errno = 0;
+    v = strtoul(p->value, &end, 10);
+    if (!isdigit((unsigned char)p->value[0]) || *end || errno || v < lo ||
+        v > hi || (pow2 && v && (v & (v - 1)))) {
+        return say(err, errlen,
+                   "config string: %.*s value '%s' is not a number%s in "
+                   "%lu..%lu",
+                   (int)p->key_len, p->key, p->value,
+                   pow2 ? " (a power of two)" : "", lo, hi);
+    }
+    *out = (uint32_t)v;
+    return 0;
+}
+
 /* The keys whose value is a string kept as it is. */
 #define STR_KEY(k, bit, field)                       \
     {                                                \
@@ -237,6 +260,16 @@ static int apply(const struct pair *p, struct mcdc_config *cfg, char *err,
     if (key_is(p, "McdShmWindow")) {
         cfg->set |= MCDC_CFG_WINDOW;
         return set_bool(p, &cfg->window, err, errlen);
+    }
+    if (key_is(p, "McdShmTraceLanes")) {
+        cfg->set |= MCDC_CFG_TRACE;
+        return set_count(p, &cfg->trace_lanes, 0, MCDSHM_TRACE_LANES_MAX,
+                         false, err, errlen);
+    }
+    if (key_is(p, "McdShmTraceFrames")) {
+        cfg->set |= MCDC_CFG_TRACE;
+        return set_count(p, &cfg->trace_frames, MCDSHM_TRACE_FRAMES_MIN,
+                         MCDSHM_TRACE_FRAMES_MAX, true, err, errlen);
     }
     if (key_is(p, "McdShmRelayPlain")) {
         cfg->set |= MCDC_CFG_RELAY_PLAIN;

@@ -19,6 +19,8 @@
 #include <string.h>
 
 #include "host-side/lib/client.h"
+#include "shm/lane.h"
+#include "shm/region.h"
 
 #define STRF(s, f)                              \
     {                                           \
@@ -625,6 +627,100 @@ static int frames_once(struct mcdc_call *x, const struct pager *p,
     return r;
 }
 
+/*
+ * A trace this connection streams (the server bound a lane to it when it
+ * answered mcd_set_trace_state_f) is read from the lane: no request, and
+ * no payload-area limit on the frames per call.  The binding is checked
+ * first: the server wrote it, and a lane that does not make sense drops
+ * the connection like any malformed response.  Return 1 if answered, 0 if
+ * the trace has no lane, or -errno.
+ */
+static int lane_read(struct mcdc_call *x, uint32_t trace_id, uint64_t start,
+                     uint32_t *num, uint32_t size, void *data)
+{
+    const struct shm_region *r = &x->conn->shm.region;
+    struct mcdshm_trace_lane *ctl = NULL;
+    struct shm_lane v;
+    uint32_t i, mode, fs, cap, n;
+    bool gap;
+    int rc;
+
+    if (x->conn->remote || !(r->lay.features & MCDSHM_FEAT_TRACE)) {
+        return 0;
+    }
+    for (i = 0; i < r->lay.trace_lanes && !ctl; i++) {
+        struct mcdshm_trace_lane *l = shm_region_lane(r, i);
+
+        if (READ_ONCE(l->core_uid) == x->core_uid &&
+            READ_ONCE(l->trace_id) == trace_id) {
+            ctl = l;
+        }
+    }
+    if (!ctl) {
+        return 0;
+    }
+    i--;
+    mode = READ_ONCE(ctl->mode);
+    fs = READ_ONCE(ctl->frame_size);
+    cap = READ_ONCE(ctl->capacity);
+    if ((mode != MCD_TRACE_MODE_PIPE && mode != MCD_TRACE_MODE_FIFO) ||
+        fs == 0 || fs > MCDSHM_TRACE_FRAME_MAX || cap == 0 ||
+        (cap & (cap - 1)) || cap > r->lay.trace_frames) {
+        return mcdc_malformed(x,
+                              "trace lane %u has mode 0x%x, frame_size %u "
+                              "and capacity %u",
+                              i, mode, fs, cap);
+    }
+    if ((rc = mcdc_check_alive(x)) < 0) {
+        return rc;
+    }
+    memset(&v, 0, sizeof(v));
+    v.ctl = ctl;
+    v.frames = shm_region_lane_frames(r, i);
+    v.nframes = cap;
+    v.frame_size = fs;
+    if (*num == 0) {
+        uint64_t oldest;
+        int64_t avail = shm_lane_avail(&v, mode, &oldest);
+
+        if (avail < 0) {
+            return mcdc_malformed(x, "trace lane %u indexes out of range",
+                                  i);
+        }
+        *num = avail > UINT32_MAX ? UINT32_MAX : (uint32_t)avail;
+        memset(&x->res, 0, sizeof(x->res));
+        return 1;
+    }
+    if (size != fs) {
+        return mcdc_fail(x, -EINVAL,
+                         "trace_data_size %u is not the %u-byte frame of "
+                         "trace %u",
+                         size, fs, trace_id);
+    }
+    n = *num;
+    rc = shm_lane_read(&v, mode, start, &n, data, &gap);
+    if (rc == -ERANGE) {
+        return mcdc_fail(x, -EINVAL,
+                         "start_index %llu is past the %u frames "
+                         "available",
+                         (unsigned long long)start, n);
+    }
+    if (rc < 0) {
+        return mcdc_malformed(x, "trace lane %u indexes out of range", i);
+    }
+    if (gap && n) {
+        /* the producer overwrote the oldest frames while we copied */
+        uint32_t m;
+
+        memcpy(&m, (uint8_t *)data + SHM_LANE_MARKER_OFF, sizeof(m));
+        m |= MCD_TRACE_MARKER_GAP;
+        memcpy((uint8_t *)data + SHM_LANE_MARKER_OFF, &m, sizeof(m));
+    }
+    *num = n;
+    memset(&x->res, 0, sizeof(x->res));
+    return 1;
+}
+
 static int check_trace_args(struct mcdc_call *x, const uint32_t *num,
                             uint32_t size, const void *data)
 {
@@ -655,6 +751,13 @@ MCD_API_EXPORT mcd_return_et mcd_read_trace_f(
     }
     if (r == 0) {
         r = mcdc_enter(&x);
+    }
+    if (r == 0) {
+        r = lane_read(&x, trace_id, start_index, num_frames, trace_data_size,
+                      trace_data);
+        if (r != 0) {
+            return mcdc_leave(&x, r < 0 ? r : 0);
+        }
     }
     if (r == 0 && *num_frames && trace_data_size > x.conn->payload_size) {
         r = mcdc_fail(&x, -EINVAL,

@@ -327,7 +327,6 @@ static bool in_window(const struct shm_window *w, const mcd_tx_st *tx)
 static int window_read(struct mcdc_call *x, mcd_txlist_st *tl)
 {
     const struct shm_window *w = &x->conn->shm.window;
-    uint64_t now;
     uint32_t i;
 
     if (!w->map || !x->conn->use_window) {
@@ -338,15 +337,8 @@ static int window_read(struct mcdc_call *x, mcd_txlist_st *tl)
             return 0;
         }
     }
-    /* Is the server still there?  A poll() per call would cost more than
-     * a small read itself; once per MCDC_ALIVE_NS is well within the
-     * 100 ms in which a dead server must show. */
-    now = mcdc_now_ns();
-    if (now - x->conn->alive_ns > MCDC_ALIVE_NS) {
-        if (shm_conn_peer_gone(&x->conn->shm) == 1) {
-            return mcdc_gone(x);
-        }
-        x->conn->alive_ns = now;
+    if (mcdc_check_alive(x) < 0) {
+        return -EPIPE;
     }
     for (i = 0; i < tl->num_tx; i++) {
         mcd_tx_st *tx = &tl->tx[i];

@@ -339,6 +339,10 @@ static int start_session(struct relay *rl, struct session *s, char *why,
     mcdc_config_defaults(&cfg);
     cfg.policy = rl->o.policy;
     cfg.timeout_ms = RELAY_WAIT_SLICE_MS;
+    /* Records are relayed as they come: mcd_read_trace_f must reach the
+     * server as a request, so no trace lanes (they would take the frames
+     * the remote debugger asks the server for). */
+    cfg.trace_lanes = 0;
     mcdc_call_init(&s->x, "relay");
     r = mcdc_conn_open(&s->x, rl->path, &cfg, &s->conn);
     if (r < 0) {

@@ -49,6 +49,8 @@ enum mcdshm_exec {
     MCDSHM_EXEC_SIM_THREAD, /* handed to the simulator's thread */
 };
 
+struct mcdshm_server;
+
 struct mcdshm_target_ops {
     /* --- Description.  Lists are returned whole: an operation writes at
      * most @max entries to @out and returns the total count; the core
@@ -163,6 +165,22 @@ struct mcdshm_target_ops {
     int (*read_trace)(void *opaque, uint32_t core, uint32_t trace_id,
                       uint64_t start, uint32_t *num, uint32_t frame_size,
                       void *frames, struct mcdshm_status *st);
+    /*
+     * Trace streaming (optional; needs the four above).  A debugger that
+     * sets a trace's mode to MCD_TRACE_MODE_PIPE or _FIFO gets a lane in
+     * its shared memory that mcd_read_trace_f() reads with no request.
+     * The stub calls this with @srv when the first debugger starts
+     * streaming trace @trace_id of @core, and with NULL when the last one
+     * stops (mode changed, core closed, debugger gone).  In between the
+     * target hands the trace's frames to mcdshm_server_trace_put(@srv,
+     * ...) as it produces them; frames nobody takes (it returns 0) it
+     * keeps in its own buffer as before.  May be called on the I/O thread
+     * whatever the target's exec (a debugger that died): keep it to
+     * setting a flag.  Return 0, or -1 with *st: the trace is then read
+     * by request, as without this operation.
+     */
+    int (*trace_stream)(void *opaque, uint32_t core, uint32_t trace_id,
+                        struct mcdshm_server *srv, struct mcdshm_status *st);
 };
 
 /*
@@ -295,6 +313,37 @@ int mcdshm_server_exec_fd(struct mcdshm_server *s);
  * Return: number of requests answered, or -errno.
  */
 int mcdshm_server_exec_pending(struct mcdshm_server *s);
+
+/**
+ * mcdshm_server_trace_put() - stream trace frames to the debuggers that
+ * read them (see mcdshm_target_ops.trace_stream).
+ * @s: the server passed to trace_stream
+ * @core: the core
+ * @trace_id: its trace
+ * @frames: @n frames of the trace format's size (mcd_trace_data_core_st
+ *          for the CORE formats, _event_st, _stat_st)
+ * @n: how many
+ *
+ * Any thread, never blocks on a debugger.  Each debugger streaming the
+ * trace gets a copy; in PIPE mode frames that find its lane full are lost
+ * to it, counted exactly, and the next frame it gets carries
+ * MCD_TRACE_MARKER_GAP; in FIFO mode the oldest are overwritten.
+ *
+ * Return: the number of debuggers that took the frames; 0 if none streams
+ * this trace (keep them yourself).
+ */
+int mcdshm_server_trace_put(struct mcdshm_server *s, uint32_t core,
+                            uint32_t trace_id, const void *frames, uint32_t n);
+
+/**
+ * mcdshm_server_trace_room() - frames every PIPE stream of the trace can
+ * take now without loss, for a producer that prefers waiting to losing
+ * (MCD_TRACE_MODE_LEACH-like stalls, benchmarks).
+ *
+ * Return: the smallest free room, or UINT32_MAX if no PIPE stream.
+ */
+uint32_t mcdshm_server_trace_room(struct mcdshm_server *s, uint32_t core,
+                                  uint32_t trace_id);
 
 /* Number of connected clients. */
 int mcdshm_server_clients(struct mcdshm_server *s);

@@ -20,6 +20,7 @@
  *   | request records          |  nslots * req_stride
  *   | response records         |  nslots * resp_stride
  *   | payload areas            |  nslots * payload_size
+ *   | trace lanes (optional)   |  trace_lanes * trace_stride
  *   +--------------------------+ region_size
  *
  * Rings.  Both rings are single-producer single-consumer.  The client
@@ -89,13 +90,18 @@
 #define MCDSHM_MAGIC 0x02014d485344434dull
 #define MCDSHM_MAGIC_SWAPPED 0x4d434453484d0102ull
 
-/* Layout version of this header, and the oldest version it can talk to. */
-#define MCDSHM_VERSION 2
+/*
+ * Layout version of this header, and the oldest version it can talk to.
+ * Version 3 added the trace lanes; a version-2 peer never asks for them,
+ * and a region without them is a version-2 region.
+ */
+#define MCDSHM_VERSION 3
 #define MCDSHM_COMPAT_VERSION 2
 
 /* Feature bits in mcdshm_region_hdr.features; unknown bits are rejected. */
 #define MCDSHM_FEAT_NONE 0ull
-#define MCDSHM_FEAT_MASK 0ull
+#define MCDSHM_FEAT_TRACE 1ull /* the region has trace lanes */
+#define MCDSHM_FEAT_MASK 1ull
 
 #define MCDSHM_CACHELINE 64
 #define MCDSHM_REQ_STRIDE 1024
@@ -109,6 +115,16 @@
 #define MCDSHM_MAX_REGION (1ull << 30)
 #define MCDSHM_DEFAULT_SLOTS 16
 #define MCDSHM_DEFAULT_PAYLOAD (256u << 10)
+
+/* Trace lanes: per connection, each of trace_frames frames. */
+#define MCDSHM_TRACE_LANES_MAX 16
+#define MCDSHM_TRACE_LANES_DEFAULT 4
+#define MCDSHM_TRACE_FRAMES_MIN 1024u
+#define MCDSHM_TRACE_FRAMES_MAX (1u << 22)
+#define MCDSHM_TRACE_FRAMES_DEFAULT (1u << 16)
+/* Room per frame in a lane: the largest fixed-size MCD frame
+ * (mcd_trace_data_stat_st); a lane's frames are packed at frame_size. */
+#define MCDSHM_TRACE_FRAME_MAX 80u
 
 /* Transactions per request record (MCD_TX_NUM_MAX). */
 #define MCDSHM_TX_MAX 64
@@ -201,7 +217,12 @@ struct mcdshm_region_hdr {
     uint64_t payload_off;    /* nslots payload areas */
     uint32_t server_pid;     /* pid of the server process */
     uint32_t client_pid;     /* pid the client announced in its hello */
-    uint64_t reserved[20];   /* zero */
+    /* Trace lanes (MCDSHM_FEAT_TRACE; all zero without it). */
+    uint64_t trace_off;      /* first struct mcdshm_trace_lane */
+    uint64_t trace_stride;   /* bytes from one lane to the next */
+    uint32_t trace_lanes;    /* 1..MCDSHM_TRACE_LANES_MAX */
+    uint32_t trace_frames;   /* frames per lane, power of two */
+    uint64_t reserved[17];   /* zero */
 };
 
 /*
@@ -220,6 +241,58 @@ struct mcdshm_ring {
     uint32_t cons_resv[15];
     uint32_t need_wakeup; /* consumer: 1 while it sleeps or is about to (D1) */
     uint32_t wake_resv[15];
+};
+
+/*
+ * A trace lane: one trace of one core streamed from the simulator to the
+ * debugger, frames written by the simulator's thread that produces them and
+ * read by mcd_read_trace_f() in the debugger, with no request.  The frames
+ * follow the control block: trace_frames records of frame_size bytes,
+ * packed; a binding uses the first `capacity` of them (a power of two, at
+ * most trace_frames: the trace size the debugger asked for), and frame i
+ * (a free-running uint64_t index) lives in record (i & (capacity - 1)).
+ *
+ * Binding.  The server writes the binding line while it answers a request
+ * of this connection (mcd_set_trace_state_f, mcd_close_core_f), before the
+ * response is published (P1 of the response ring), and never otherwise:
+ * the client reads it after that response, with the connection's calls
+ * serialised.  core_uid 0 means the lane is free.  The client checks every
+ * field of it before use.
+ *
+ * PIPE (streamed): producer and consumer as in a record ring, with 64-bit
+ * indexes and the same pairs: the producer writes frames, then
+ * store_release(tail) (P1); the consumer load_acquire(tail) (C1), copies,
+ * then store_release(head) (C2); the producer load_acquire(head) (P2)
+ * before it reuses a record.  A frame that finds no room is lost: `lost`
+ * counts it, and the next frame stored carries MCD_TRACE_MARKER_GAP.
+ *
+ * FIFO (newest kept): the producer overwrites without looking at head; the
+ * newest capacity frames below tail are valid.  The consumer never
+ * writes; it copies, then re-reads tail and discards what the producer
+ * overwrote meanwhile (a sequence-lock read).  The server sets head to tail
+ * when the trace is cleared (MCD_TRACE_STATE_INIT): frames below head are
+ * gone in both modes.
+ *
+ * lost and count are written by the producer only (and reset by the server
+ * with the producer excluded); readers treat them as statistics.
+ */
+struct mcdshm_trace_lane {
+    /* Binding: server, between requests of this connection. */
+    uint32_t core_uid;     /* the core's uid on this connection; 0: free */
+    uint32_t trace_id;
+    uint32_t mode;         /* MCD_TRACE_MODE_PIPE or MCD_TRACE_MODE_FIFO */
+    uint32_t frame_size;   /* bytes per frame, <= MCDSHM_TRACE_FRAME_MAX */
+    uint32_t capacity;     /* frames, power of two, <= trace_frames */
+    uint32_t bind_resv[11];
+    /* Producer. */
+    uint64_t tail;         /* frames ever stored (P1) */
+    uint64_t lost;         /* frames dropped for want of room (PIPE) */
+    uint64_t count;        /* frames produced since the last INIT */
+    uint64_t prod_resv[5];
+    uint8_t guard[MCDSHM_CACHELINE];
+    /* Consumer (PIPE); the server at INIT. */
+    uint64_t head;         /* frames consumed or discarded (C2) */
+    uint64_t cons_resv[7];
 };
 
 /* Offset and length of variable data inside one slot's payload area. */
@@ -242,12 +315,16 @@ struct mcdshm_hello {
     uint32_t payload_size;   /* wished payload per slot, 0 = default */
     uint32_t want;           /* MCDSHM_WANT_* the client can use */
     uint32_t pad;            /* zero */
-    uint64_t reserved[4];    /* zero */
+    uint32_t trace_lanes;    /* MCDSHM_WANT_TRACE: lanes, 0 = default */
+    uint32_t trace_frames;   /* MCDSHM_WANT_TRACE: frames, 0 = default */
+    uint64_t reserved[3];    /* zero */
 };
 
 /* hello.want: the client maps a direct memory window if one is offered. */
 #define MCDSHM_WANT_WINDOW 1u
-#define MCDSHM_WANT_MASK 1u
+/* hello.want: the client reads trace lanes (MCDSHM_FEAT_TRACE). */
+#define MCDSHM_WANT_TRACE 2u
+#define MCDSHM_WANT_MASK 3u
 
 /* Server -> client.  status 0: three descriptors come with it. */
 struct mcdshm_welcome {
@@ -1170,7 +1247,23 @@ SHM_CHECK_FIELD(mcdshm_region_hdr, 72, uint64_t, resp_rec_off);
 SHM_CHECK_FIELD(mcdshm_region_hdr, 80, uint64_t, payload_off);
 SHM_CHECK_FIELD(mcdshm_region_hdr, 88, uint32_t, server_pid);
 SHM_CHECK_FIELD(mcdshm_region_hdr, 92, uint32_t, client_pid);
-SHM_CHECK_FIELD(mcdshm_region_hdr, 96, uint64_t[20], reserved);
+SHM_CHECK_FIELD(mcdshm_region_hdr, 96, uint64_t, trace_off);
+SHM_CHECK_FIELD(mcdshm_region_hdr, 104, uint64_t, trace_stride);
+SHM_CHECK_FIELD(mcdshm_region_hdr, 112, uint32_t, trace_lanes);
+SHM_CHECK_FIELD(mcdshm_region_hdr, 116, uint32_t, trace_frames);
+SHM_CHECK_FIELD(mcdshm_region_hdr, 120, uint64_t[17], reserved);
+
+SHM_CHECK_SIZE(mcdshm_trace_lane, 4 * MCDSHM_CACHELINE);
+SHM_CHECK_FIELD(mcdshm_trace_lane, 0, uint32_t, core_uid);
+SHM_CHECK_FIELD(mcdshm_trace_lane, 4, uint32_t, trace_id);
+SHM_CHECK_FIELD(mcdshm_trace_lane, 8, uint32_t, mode);
+SHM_CHECK_FIELD(mcdshm_trace_lane, 12, uint32_t, frame_size);
+SHM_CHECK_FIELD(mcdshm_trace_lane, 16, uint32_t, capacity);
+SHM_CHECK_FIELD(mcdshm_trace_lane, 64, uint64_t, tail);
+SHM_CHECK_FIELD(mcdshm_trace_lane, 72, uint64_t, lost);
+SHM_CHECK_FIELD(mcdshm_trace_lane, 80, uint64_t, count);
+SHM_CHECK_FIELD(mcdshm_trace_lane, 128, uint8_t[64], guard);
+SHM_CHECK_FIELD(mcdshm_trace_lane, 192, uint64_t, head);
 
 SHM_CHECK_SIZE(mcdshm_ring, 4 * MCDSHM_CACHELINE);
 SHM_CHECK_FIELD(mcdshm_ring, 0, uint32_t, tail);
@@ -1200,7 +1293,9 @@ SHM_CHECK_FIELD(mcdshm_hello, 16, uint32_t, nslots);
 SHM_CHECK_FIELD(mcdshm_hello, 20, uint32_t, payload_size);
 SHM_CHECK_FIELD(mcdshm_hello, 24, uint32_t, want);
 SHM_CHECK_FIELD(mcdshm_hello, 28, uint32_t, pad);
-SHM_CHECK_FIELD(mcdshm_hello, 32, uint64_t[4], reserved);
+SHM_CHECK_FIELD(mcdshm_hello, 32, uint32_t, trace_lanes);
+SHM_CHECK_FIELD(mcdshm_hello, 36, uint32_t, trace_frames);
+SHM_CHECK_FIELD(mcdshm_hello, 40, uint64_t[3], reserved);
 
 SHM_CHECK_SIZE(mcdshm_welcome, 384);
 SHM_CHECK_FIELD(mcdshm_welcome, 0, uint64_t, magic);

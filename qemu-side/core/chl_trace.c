@@ -447,8 +447,7 @@ mcd_return_et mcdcore_set_trace_state(struct mcdcore_session *s,
     return mcdcore__ok(&cl);
 }
 
-/* Frame size of @format: 0 if unreadable, UINT32_MAX if any (custom). */
-static uint32_t chl_frame_size(mcd_trace_format_et format)
+uint32_t mcdcore_trace_frame_size(mcd_trace_format_et format)
 {
     if (format >= MCD_TRACE_FORMAT_CORE_FETCH &&
         format <= MCD_TRACE_FORMAT_CORE_FLOW_IPREDICATE) {
@@ -467,7 +466,7 @@ static mcd_return_et chl_check_frame(struct mcdcore__call *cl,
                                      const mcd_trace_info_st *info,
                                      uint32_t size)
 {
-    uint32_t want = chl_frame_size(info->trace_format);
+    uint32_t want = mcdcore_trace_frame_size(info->trace_format);
 
     if (!want) {
         return mcdcore__error(cl, MCD_ERR_PARAM,
@@ -494,7 +493,7 @@ static int chl_trace_avail(const struct mcdcore__call *cl,
                            const mcd_trace_info_st *info, uint32_t size,
                            uint32_t *avail, struct mcdshm_status *st)
 {
-    uint32_t want = chl_frame_size(info->trace_format);
+    uint32_t want = mcdcore_trace_frame_size(info->trace_format);
 
     if (want && want != UINT32_MAX) {
         size = want;

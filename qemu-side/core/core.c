@@ -259,6 +259,11 @@ static uint32_t core_by_uid(const struct mcdcore_session *s, uint32_t uid)
     return MCDCORE__NO_CORE;
 }
 
+uint32_t mcdcore_core_index(const struct mcdcore_session *s, uint32_t core_uid)
+{
+    return core_by_uid(s, core_uid);
+}
+
 mcd_return_et mcdcore__begin_core(struct mcdcore_session *s, uint32_t core_uid,
                                   struct mcdcore__call *cl)
 {

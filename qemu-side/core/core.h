@@ -51,6 +51,14 @@ int mcdcore_session_open(struct mcdcore *c, struct mcdcore_session **out);
  * Accepts NULL. */
 void mcdcore_session_close(struct mcdcore_session *s);
 
+/* The target's index of the core @s has open as @core_uid, or UINT32_MAX
+ * if none (the stub's trace lanes need it). */
+uint32_t mcdcore_core_index(const struct mcdcore_session *s, uint32_t core_uid);
+
+/* Frame size of trace @format: 0 if unreadable, UINT32_MAX if any size
+ * (custom formats). */
+uint32_t mcdcore_trace_frame_size(mcd_trace_format_et format);
+
 /* The target this core serves. */
 const struct mcdshm_target *mcdcore_target(const struct mcdcore *c);
 

@@ -210,6 +210,7 @@ static const struct strf core_state_strf[] = {
 /* The state of one dispatch. */
 struct dctx {
     struct mcdcore_session *s;
+    const struct mcdstub_trace_hook *hook; /* NULL: none */
     const struct mcdshm_req *req;
     const struct fn_desc *fd;
     uint8_t *payload;
@@ -816,6 +817,9 @@ static int do_open_core(struct dctx *c)
 
 static int do_close_core(struct dctx *c)
 {
+    if (c->hook) {
+        c->hook->close_core(c->hook->ctx, c->core_uid);
+    }
     c->out.hdr.ret = mcdcore_close_core(c->s, c->core_uid);
     return 0;
 }
@@ -1445,6 +1449,9 @@ static int do_qry_trace_state(struct dctx *c)
     memset(&st, 0, sizeof(st));
     c->out.hdr.ret =
         mcdcore_qry_trace_state(c->s, c->core_uid, b->trace_id, &st);
+    if (c->out.hdr.ret == MCD_RET_ACT_NONE && c->hook) {
+        c->hook->qry_state(c->hook->ctx, c->core_uid, b->trace_id, &st);
+    }
     put_trace_state(c, &st);
     return 0;
 }
@@ -1469,7 +1476,7 @@ static void check_trace_state(struct dctx *c,
 static int do_set_trace_state(struct dctx *c)
 {
     const struct mcdshm_req_set_trace_state *b = &c->req->u.set_trace_state;
-    mcd_trace_state_st st;
+    mcd_trace_state_st st, asked;
 
     check_zero(c, &b->pad, sizeof(b->pad), "pad");
     check_trace_state(c, &b->state);
@@ -1477,8 +1484,13 @@ static int do_set_trace_state(struct dctx *c)
         return c->err;
     }
     memcpy(&st, &b->state, sizeof(st));
+    asked = st;
     c->out.hdr.ret =
         mcdcore_set_trace_state(c->s, c->core_uid, b->trace_id, &st);
+    if (c->out.hdr.ret == MCD_RET_ACT_NONE && c->hook) {
+        c->hook->set_state(c->hook->ctx, c->core_uid, b->trace_id, &asked,
+                           &st);
+    }
     put_trace_state(c, &st);
     return 0;
 }
@@ -1691,6 +1703,14 @@ int mcdstub_dispatch(struct mcdcore_session *s, const struct mcdshm_req *req,
                      uint8_t *payload, uint32_t payload_size,
                      struct mcdshm_resp *resp)
 {
+    return mcdstub_dispatch_hooked(s, NULL, req, payload, payload_size, resp);
+}
+
+int mcdstub_dispatch_hooked(struct mcdcore_session *s,
+                            const struct mcdstub_trace_hook *hook,
+                            const struct mcdshm_req *req, uint8_t *payload,
+                            uint32_t payload_size, struct mcdshm_resp *resp)
+{
     struct dctx ctx, *c = &ctx;
     unsigned i;
 
@@ -1706,6 +1726,7 @@ int mcdstub_dispatch(struct mcdcore_session *s, const struct mcdshm_req *req,
     memset(&c->out.u, 0, shm_resp_len(req->hdr.fn, 0) - sizeof(c->out.hdr));
     c->msg[0] = '\0';
     c->s = s;
+    c->hook = hook;
     c->req = req;
     c->payload = payload;
     c->payload_size = payload_size;

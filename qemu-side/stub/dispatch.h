@@ -15,9 +15,29 @@
 
 #include <stdint.h>
 
+#include "mcd/mcd_api.h"
 #include "mcdshm/wire.h"
 
 struct mcdcore_session;
+
+/*
+ * What a transport adds to the trace functions, called after the core has
+ * answered MCD_RET_ACT_NONE and before the response is written (the stub's
+ * trace lanes, qemu-side/stub/lanes.c).
+ */
+struct mcdstub_trace_hook {
+    /* mcd_set_trace_state_f: @asked as the debugger sent it, @st as the
+     * core answered; may bind or unbind a lane and adjust @st. */
+    void (*set_state)(void *ctx, uint32_t core_uid, uint32_t trace_id,
+                      const mcd_trace_state_st *asked,
+                      mcd_trace_state_st *st);
+    /* mcd_qry_trace_state_f: may overlay a lane's counters on @st. */
+    void (*qry_state)(void *ctx, uint32_t core_uid, uint32_t trace_id,
+                      mcd_trace_state_st *st);
+    /* mcd_close_core_f is about to close @core_uid. */
+    void (*close_core)(void *ctx, uint32_t core_uid);
+    void *ctx;
+};
 
 /**
  * mcdstub_dispatch() - execute one request record.
@@ -44,5 +64,11 @@ struct mcdcore_session;
 int mcdstub_dispatch(struct mcdcore_session *s, const struct mcdshm_req *req,
                      uint8_t *payload, uint32_t payload_size,
                      struct mcdshm_resp *resp);
+
+/* mcdstub_dispatch() with the transport's trace hook (NULL: none). */
+int mcdstub_dispatch_hooked(struct mcdcore_session *s,
+                            const struct mcdstub_trace_hook *hook,
+                            const struct mcdshm_req *req, uint8_t *payload,
+                            uint32_t payload_size, struct mcdshm_resp *resp);
 
 #endif /* MCDSHM_STUB_DISPATCH_H */

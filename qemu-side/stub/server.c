@@ -38,6 +38,7 @@
 #include "mcdshm/server.h"
 #include "qemu-side/core/core.h"
 #include "qemu-side/stub/dispatch.h"
+#include "qemu-side/stub/lanes.h"
 #include "shm/conn.h"
 #include "shm/doorbell.h"
 #include "shm/records.h"
@@ -70,6 +71,7 @@ struct stub_conn {
     struct shm_conn c;
     struct shm_ring req, resp;
     struct mcdcore_session *sess;
+    struct stub_lanes *lanes; /* trace lanes, NULL if the region has none */
     struct stub_ev bell_ev, hup_ev, cancel_ev, hello_ev, hello_to_ev;
     uint64_t hello_deadline; /* greeting: CLOCK_MONOTONIC ns */
     struct __kernel_timespec hello_ts; /* its io_uring time-out */
@@ -84,6 +86,7 @@ struct stub_conn {
 struct mcdshm_server {
     const struct mcdshm_target *t;
     struct mcdcore *core;
+    struct stub_trace *trace; /* who streams which trace (lanes.c) */
     struct shm_listener l;
     enum shm_policy policy;
     uint32_t spin_ns;
@@ -123,6 +126,7 @@ static int errmsg(char *err, size_t len, int code, const char *fmt, ...)
 
 static void conn_free(struct stub_conn *k)
 {
+    stub_lanes_close(k->lanes); /* before the region goes */
     mcdcore_session_close(k->sess);
     shm_conn_close(&k->c);
     free(k);
@@ -231,9 +235,10 @@ static int conn_service(struct mcdshm_server *s, struct stub_conn *k)
         if (q.hdr.fn == MCDSHM_FN_EXECUTE_TXLIST &&
             (q.hdr.flags & MCDSHM_REQ_F_AFTER_PREV) && k->txlist_failed) {
             skip_chained(&q, a);
-        } else if (mcdstub_dispatch(k->sess, &q,
-                                    shm_region_payload(&k->c.region, idx),
-                                    k->c.region.lay.payload_size, a) < 0) {
+        } else if (mcdstub_dispatch_hooked(
+                       k->sess, stub_lanes_hook(k->lanes), &q,
+                       shm_region_payload(&k->c.region, idx),
+                       k->c.region.lay.payload_size, a) < 0) {
             conn_drop(k, "malformed request record");
             break;
         }
@@ -414,6 +419,14 @@ static int greet(struct mcdshm_server *s, struct stub_conn *k)
         k->c.window.fd = -1;
         memset(&k->c.region, 0, sizeof(k->c.region));
         k = n;
+    }
+    if (stub_lanes_open(s->trace, k->sess, &k->c.region, &k->lanes) < 0) {
+        shm_log("%s: no memory for the trace lanes of pid %d", s->l.name,
+                (int)k->c.peer_pid);
+        mcdcore_session_close(k->sess);
+        shm_conn_close(&k->c);
+        free(k);
+        return 0;
     }
     k->srv = s;
     k->bell_ev = (struct stub_ev){ EV_BELL, k };
@@ -791,6 +804,11 @@ static int server_new(const struct mcdshm_target *t,
                t->system ? t->system : "(unnamed)");
         goto err_free;
     }
+    r = stub_trace_create(t, s, &s->trace);
+    if (r < 0) {
+        errmsg(err, len, r, "out of memory");
+        goto err_free;
+    }
     s->stop_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (t->exec == MCDSHM_EXEC_SIM_THREAD) {
         s->exec_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -966,6 +984,18 @@ int mcdshm_server_clients(struct mcdshm_server *s)
     return n;
 }
 
+int mcdshm_server_trace_put(struct mcdshm_server *s, uint32_t core,
+                            uint32_t trace_id, const void *frames, uint32_t n)
+{
+    return s ? stub_trace_put(s->trace, core, trace_id, frames, n) : 0;
+}
+
+uint32_t mcdshm_server_trace_room(struct mcdshm_server *s, uint32_t core,
+                                  uint32_t trace_id)
+{
+    return s ? stub_trace_room(s->trace, core, trace_id) : UINT32_MAX;
+}
+
 void mcdshm_server_stop(struct mcdshm_server *s)
 {
     static const uint64_t one = 1;
@@ -986,6 +1016,7 @@ void mcdshm_server_stop(struct mcdshm_server *s)
     }
     reap_greeting(s, true);
     shm_listener_close(&s->l);
+    stub_trace_destroy(s->trace);
     mcdcore_destroy(s->core);
     if (s->stop_efd >= 0) {
         close(s->stop_efd);

@@ -526,7 +526,7 @@ Test(verr, each_reserved_word, .timeout = 10)
     char want[32];
     size_t i, n = sizeof(h.reserved) / sizeof(h.reserved[0]);
 
-    cr_assert_eq(n, 20);
+    cr_assert_eq(n, 17);
     valid_header(&valid, &lay);
     for (i = 0; i < n; i++) {
         h = valid;
@@ -771,9 +771,9 @@ Test(attach, bad_field_in_shared_header, .timeout = 10)
     struct server s;
 
     server_create(&s, 0, 0);
-    server_hdr(&s)->reserved[19] = 1;
+    server_hdr(&s)->reserved[16] = 1;
     expect_attach_fails(&s, s.lay.region_size, SHM_VERR_RESERVED,
-                        "reserved[19]");
+                        "reserved[16]");
     server_destroy(&s);
 }
 
@@ -905,7 +905,103 @@ Test(verr_name, distinct_and_known, .timeout = 10)
                               (int)a, (int)b, na);
         }
     }
-    cr_expect_str_eq(shm_verr_name((enum shm_verr)(SHM_VERR_RING + 1)),
+    cr_expect_str_eq(shm_verr_name((enum shm_verr)(SHM_VERR_TRACE + 1)),
                      "unknown");
     cr_expect_str_eq(shm_verr_name((enum shm_verr)1000), "unknown");
+}
+
+/* A header with trace lanes, as shm_layout_add_trace() lays it out. */
+static void trace_header(struct mcdshm_region_hdr *h, struct shm_layout *lay)
+{
+    struct shm_region r;
+    int fd;
+
+    cr_assert_eq(shm_layout_compute(0, 0, lay), 0);
+    cr_assert_eq(shm_layout_add_trace(lay, 2, MCDSHM_TRACE_FRAMES_MIN), 0);
+    cr_assert_eq(shm_region_create(lay, 1, &r, &fd), 0);
+    memcpy(h, r.base, sizeof(*h));
+    shm_region_unmap(&r);
+    close(fd);
+}
+
+Test(trace, layout_adds_lanes_after_the_payload, .timeout = 10)
+{
+    struct shm_layout base, lay;
+
+    cr_assert_eq(shm_layout_compute(0, 0, &base), 0);
+    lay = base;
+    cr_assert_eq(shm_layout_add_trace(&lay, 0, 0), 0);
+    cr_expect_eq(lay.features, MCDSHM_FEAT_TRACE);
+    cr_expect_eq(lay.trace_lanes, MCDSHM_TRACE_LANES_DEFAULT);
+    cr_expect_eq(lay.trace_frames, MCDSHM_TRACE_FRAMES_DEFAULT);
+    cr_expect_eq(lay.trace_off, base.region_size);
+    cr_expect_eq(lay.trace_off % 4096, 0);
+    cr_expect_geq(lay.trace_stride,
+                  sizeof(struct mcdshm_trace_lane) +
+                      (uint64_t)MCDSHM_TRACE_FRAMES_DEFAULT *
+                          MCDSHM_TRACE_FRAME_MAX);
+    cr_expect_eq(lay.region_size,
+                 base.region_size + lay.trace_lanes * lay.trace_stride);
+    lay = base;
+    cr_expect_eq(shm_layout_add_trace(&lay, MCDSHM_TRACE_LANES_MAX + 1, 0),
+                 -EINVAL);
+    cr_expect_eq(shm_layout_add_trace(&lay, 1, 3000), -EINVAL);
+    cr_expect_eq(shm_layout_add_trace(&lay, 1, 512), -EINVAL);
+    cr_expect_eq(shm_layout_add_trace(&lay, 1, MCDSHM_TRACE_FRAMES_MAX * 2),
+                 -EINVAL);
+    cr_expect_eq(shm_layout_add_trace(&lay, 16, MCDSHM_TRACE_FRAMES_MAX),
+                 -EINVAL, "16 lanes of 4 Mi frames exceed the region limit");
+    cr_expect_eq(lay.features, 0, "a refused layout is left alone");
+}
+
+Test(trace, header_with_lanes_validates, .timeout = 10)
+{
+    struct mcdshm_region_hdr h;
+    struct shm_layout lay, got;
+    char msg[256];
+
+    trace_header(&h, &lay);
+    cr_assert_eq(shm_region_validate(&h, lay.region_size, &got, msg,
+                                     sizeof(msg)),
+                 SHM_VERR_OK, "%s", msg);
+    cr_expect_eq(got.trace_lanes, 2);
+    cr_expect_eq(got.trace_frames, MCDSHM_TRACE_FRAMES_MIN);
+    cr_expect_eq(got.trace_off, lay.trace_off);
+    cr_expect_eq(got.trace_stride, lay.trace_stride);
+}
+
+Test(trace, each_bad_lane_field_is_named, .timeout = 10)
+{
+    struct mcdshm_region_hdr h, valid;
+    struct shm_layout lay;
+
+    trace_header(&valid, &lay);
+    h = valid;
+    h.features = 0;
+    expect_verr(&h, lay.region_size, SHM_VERR_TRACE, "trace_lanes",
+                "without");
+    h = valid;
+    h.trace_lanes = 0;
+    expect_verr(&h, lay.region_size, SHM_VERR_TRACE, "trace_lanes", "0");
+    h = valid;
+    h.trace_lanes = MCDSHM_TRACE_LANES_MAX + 1;
+    expect_verr(&h, lay.region_size, SHM_VERR_TRACE, "trace_lanes", "17");
+    h = valid;
+    h.trace_frames = 1000;
+    expect_verr(&h, lay.region_size, SHM_VERR_TRACE, "trace_frames", "1000");
+    h = valid;
+    h.trace_stride = 64;
+    expect_verr(&h, lay.region_size, SHM_VERR_TRACE, "trace_stride", "64");
+    h = valid;
+    h.trace_stride += 8;
+    expect_verr(&h, lay.region_size, SHM_VERR_TRACE, "trace_stride", NULL);
+    h = valid;
+    h.trace_off += 64;
+    expect_verr(&h, lay.region_size, SHM_VERR_RANGE, "trace_off", NULL);
+    h = valid;
+    h.trace_off = h.payload_off;
+    expect_verr(&h, lay.region_size, SHM_VERR_OVERLAP, "trace_off", NULL);
+    h = valid;
+    h.trace_off += 8;
+    expect_verr(&h, lay.region_size, SHM_VERR_ALIGN, "trace_off", NULL);
 }
