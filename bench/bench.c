@@ -605,6 +605,7 @@ static const struct measurement {
     { "systemc", m_systemc },
     { "qemu", m_qemu },
     { "trace", bench_trace },
+    { "trace-lanes", bench_trace_lanes },
 };
 
 /* ------------------------------------------------------------------------
@@ -762,9 +763,11 @@ static void usage(FILE *f)
             "('floor,mcdshm-*');\n"
             "                       names: floor ring mcdshm-busy "
             "mcdshm-hybrid\n"
-            "                       mcdshm-sleep qmp-unix rpc-tcp rpc-unix "
-            "zmq-ipc zmq-tcp\n"
-            "                       connections trace\n"
+            "                       mcdshm-sleep mcdshm-rings mcdshm-relay "
+            "qmp-unix\n"
+            "                       rpc-tcp rpc-unix zmq-ipc zmq-tcp "
+            "connections systemc\n"
+            "                       qemu trace trace-lanes\n"
             "      --csv FILE       write every row as CSV\n"
             "      --json FILE      write every row (and the machine) as "
             "JSON\n"

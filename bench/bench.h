@@ -184,11 +184,15 @@ struct xconn *bench_open_mcd(const char *cfg);
 mcd_return_et bench_mcd_state(struct xconn *c, mcd_core_state_st *st);
 mcd_return_et bench_mcd_txlist(struct xconn *c, mcd_tx_st *tx, uint32_t ntx);
 void bench_mcd_close(struct xconn *c);
+/* The core an xconn opened. */
+mcd_core_st *bench_xconn_core(struct xconn *c);
 
 /* mcdshm only: 1..max_conns debugger processes on one server (full.c). */
 void bench_connections(const struct opts *o);
 /* mcdshm only: trace frames per second (full.c). */
 void bench_trace(const struct opts *o);
+/* mcdshm only: trace lanes with the synthetic producer (trace.c). */
+void bench_trace_lanes(const struct opts *o);
 
 /* Where the platform's RAM starts; the workloads read from there. */
 #define BENCH_RAM_BASE 0x80000000ull

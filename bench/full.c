@@ -87,6 +87,11 @@ struct xconn {
     mcd_core_st *core;
 };
 
+mcd_core_st *bench_xconn_core(struct xconn *c)
+{
+    return c->core;
+}
+
 static pid_t mcdshm_spawn(const struct xport *x, const struct opts *o,
                           uint32_t ram_mib, char *addr, size_t len)
 {

@@ -85,6 +85,7 @@ lite_fail(const char *file, int line, const char *expr, const char *fmt, ...)
         }                                                                 \
     } while (0)
 #define cr_expect cr_assert
+#define cr_assert_fail(...) lite_fail(__FILE__, __LINE__, "failed", " " __VA_ARGS__)
 #define cr_assert_not(c, ...) cr_assert(!(c), __VA_ARGS__)
 #define cr_assert_eq(a, b, ...) cr_assert((a) == (b), __VA_ARGS__)
 #define cr_assert_neq(a, b, ...) cr_assert((a) != (b), __VA_ARGS__)
