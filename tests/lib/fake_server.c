@@ -18,6 +18,7 @@
 #include "qemu-side/stub/dispatch.h"
 #include "shm/conn.h"
 #include "shm/doorbell.h"
+#include "shm/region.h"
 #include "tests/lib/fake_server.h"
 #include "tests/stub/fake_core.h"
 
@@ -89,6 +90,51 @@ static bool chaos(unsigned *seed, struct mcdshm_resp *a, uint32_t *extra)
     return true;
 }
 
+/* FAKE_SERVER_LANES: write lane 0 as scenario @how asks. */
+static void write_lane(const struct shm_conn *c, const struct mcdshm_req *q,
+                       uint32_t how)
+{
+    const struct shm_region *r = &c->region;
+    struct mcdshm_trace_lane *l;
+    mcd_trace_data_core_st *f;
+    uint32_t i;
+
+    if (!(r->lay.features & MCDSHM_FEAT_TRACE) || !how) {
+        return;
+    }
+    l = shm_region_lane(r, 0);
+    f = (mcd_trace_data_core_st *)shm_region_lane_frames(r, 0);
+    memset(l, 0, sizeof(*l));
+    for (i = 0; i < 5; i++) {
+        memset(&f[i], 0, sizeof(f[i]));
+        f[i].data = i;
+    }
+    l->mode = MCD_TRACE_MODE_PIPE;
+    l->frame_size = sizeof(*f);
+    l->capacity = 1024;
+    l->tail = 5;
+    l->trace_id = q->u.set_trace_state.trace_id;
+    switch (how) {
+    case FAKE_LANE_MODE:
+        l->mode = 0x77;
+        break;
+    case FAKE_LANE_CAPACITY:
+        l->capacity = 3000;
+        break;
+    case FAKE_LANE_FRAME_SIZE:
+        l->frame_size = 1000;
+        break;
+    case FAKE_LANE_TAIL:
+        l->tail = 1000000;
+        break;
+    case FAKE_LANE_FIFO_HEAD:
+        l->mode = MCD_TRACE_MODE_FIFO;
+        l->head = 9;
+        break;
+    }
+    __atomic_store_n(&l->core_uid, q->hdr.core_uid, __ATOMIC_RELEASE);
+}
+
 /* Answer one request; false if the connection must be dropped. */
 static bool answer(struct mcdcore_session *s, struct shm_conn *c,
                    struct shm_ring *req, struct shm_ring *resp, unsigned *seed)
@@ -114,6 +160,10 @@ static bool answer(struct mcdcore_session *s, struct shm_conn *c,
     pthread_mutex_unlock(&core_lock);
     if (server_flags & FAKE_SERVER_ROGUE) {
         rogue(&q, a);
+    }
+    if ((server_flags & FAKE_SERVER_LANES) &&
+        q.hdr.fn == MCDSHM_FN_SET_TRACE_STATE) {
+        write_lane(c, &q, q.u.set_trace_state.state.options);
     }
     shm_ring_release(req, 1);
     if ((server_flags & FAKE_SERVER_CHAOS) && !chaos(seed, a, &extra)) {

@@ -21,6 +21,18 @@
  * payload, a ring tail published ahead of what was written, or no answer
  * at all. */
 #define FAKE_SERVER_CHAOS 2u
+/* After every mcd_set_trace_state_f, write trace lane 0 of the connection
+ * as the request's state.options says (FAKE_LANE_*): a real binding with
+ * five frames, or one hostile field. */
+#define FAKE_SERVER_LANES 4u
+enum {
+    FAKE_LANE_GOOD = 1,    /* PIPE, 1024 frames, frames 0..4 */
+    FAKE_LANE_MODE,        /* mode 0x77 */
+    FAKE_LANE_CAPACITY,    /* capacity 3000 */
+    FAKE_LANE_FRAME_SIZE,  /* frame_size 1000 */
+    FAKE_LANE_TAIL,        /* tail 10^6 frames past head */
+    FAKE_LANE_FIFO_HEAD,   /* FIFO with head past tail */
+};
 
 /**
  * fake_server_spawn() - fork a server and wait until it listens.

@@ -1136,6 +1136,64 @@ Test(client, rogue_server_loses_its_connection)
                  "seq 4 where 3 was expected");
 }
 
+/* Set trace 1's state with @options (the fake server's lane scenario). */
+static void lane_scenario(const mcd_core_st *core, uint32_t options)
+{
+    mcd_trace_state_st st;
+
+    memset(&st, 0, sizeof(st));
+    st.state = MCD_TRACE_STATE_ARM;
+    st.mode = MCD_TRACE_MODE_PIPE;
+    st.options = options;
+    cr_assert_eq(mcd_set_trace_state_f(core, 1, &st), MCD_RET_ACT_NONE);
+}
+
+Test(client, hostile_trace_lanes_drop_the_connection)
+{
+    static const struct {
+        uint32_t how;
+        const char *why;
+    } bad[] = {
+        { FAKE_LANE_MODE, "has mode 0x77" },
+        { FAKE_LANE_CAPACITY, "capacity 3000" },
+        { FAKE_LANE_FRAME_SIZE, "frame_size 1000" },
+        { FAKE_LANE_TAIL, "indexes out of range" },
+        { FAKE_LANE_FIFO_HEAD, "indexes out of range" },
+    };
+    mcd_trace_data_core_st f[8];
+    mcd_core_state_st st;
+    mcd_core_st *core;
+    char name[32], cfg[64];
+    uint32_t n = 0, i;
+
+    spawn("lanes", NULL, FAKE_SERVER_LANES);
+    open_server("McdServerName=lanes");
+    core = open_core(0);
+    lane_scenario(core, FAKE_LANE_GOOD);
+    cr_assert_eq(mcd_read_trace_f(core, 1, 0, &n, sizeof(f[0]), NULL),
+                 MCD_RET_ACT_NONE);
+    cr_assert_eq(n, 5, "%u frames in a lane of 5", n);
+    n = 8;
+    cr_assert_eq(mcd_read_trace_f(core, 1, 2, &n, sizeof(f[0]), f),
+                 MCD_RET_ACT_NONE);
+    cr_assert_eq(n, 3);
+    cr_assert_eq(f[0].data, 2);
+    cr_assert_eq(f[2].data, 4);
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        snprintf(name, sizeof(name), "lanes%u", i);
+        snprintf(cfg, sizeof(cfg), "McdServerName=%s", name);
+        spawn(name, NULL, FAKE_SERVER_LANES);
+        open_server(cfg);
+        core = open_core(0);
+        lane_scenario(core, bad[i].how);
+        n = 0;
+        expect_error(mcd_read_trace_f(core, 1, 0, &n, sizeof(f[0]), NULL),
+                     core, MCD_ERR_CONNECTION, bad[i].why);
+        expect_error(mcd_qry_state_f(core, &st), core, MCD_ERR_CONNECTION,
+                     bad[i].why);
+    }
+}
+
 /* One call of a rotating set against a chaos server; NONE or an error
  * that explains itself.  Returns the error code (MCD_ERR_NONE on success). */
 static mcd_error_code_et chaos_call(const mcd_core_st *core, unsigned i)
