@@ -39,6 +39,15 @@
  *                            inside it is copied straight from the mapped
  *                            target memory, with no request; FALSE sends
  *                            every read to the server
+ *   McdShmTraceLanes=4       trace lanes to ask for (0..16; 0 = none): a
+ *                            trace set to PIPE or FIFO mode on this
+ *                            connection is streamed through a lane of
+ *                            shared memory, and mcd_read_trace_f reads
+ *                            its frames with no request; without a free
+ *                            lane a trace is read by request
+ *   McdShmTraceFrames=65536  frames per lane (a power of two, 1024..4M);
+ *                            a trace's size rounds down to a power of two
+ *                            that fits (modified is then set)
  *   McdShmRelay="tcp://buildhost:5555"
  *                            a server on another host, through the
  *                            mcdshm-relay listening there (ZeroMQ): the

@@ -106,9 +106,11 @@ typedef struct McdqTrig {
  * vCPU single-steps and the debug hook stores one frame per instruction;
  * while it is off nothing is changed in how the guest runs.  FIFO keeps the
  * newest frames, PIPE the oldest until read (a lost frame is counted and the
- * next stored one carries MCD_TRACE_MARKER_GAP).
+ * next stored one carries MCD_TRACE_MARKER_GAP).  While debuggers stream
+ * the trace (trace_stream), frames go to their trace lanes instead.
  */
 typedef struct McdqTrace {
+    struct mcdshm_server *stream; /* qatomic: set by trace_stream */
     uint32_t state, mode;
     uint64_t size;               /* frames */
     mcd_trace_data_core_st *buf; /* size frames once armed */
@@ -819,11 +821,16 @@ static bool mq_trace_on(McdqCore *c)
                          c->tr.state == MCD_TRACE_STATE_TRIGGER);
 }
 
-/* Store one frame (BQL). */
-static void mq_trace_put(McdqTrace *tr, const mcd_trace_data_core_st *f)
+/* Store one frame (BQL), or stream it to the debuggers' lanes. */
+static void mq_trace_put(McdqTrace *tr, uint32_t core,
+                         const mcd_trace_data_core_st *f)
 {
+    struct mcdshm_server *stream = qatomic_read(&tr->stream);
     mcd_trace_data_core_st *slot;
 
+    if (stream && mcdshm_server_trace_put(stream, core, MQ_TRACE_ID, f, 1)) {
+        return;
+    }
     tr->count++;
     if (tr->frames < tr->size) {
         slot = &tr->buf[(tr->head + tr->frames) % tr->size];
@@ -870,7 +877,7 @@ static void mq_trace_record(McdqCore *c, uint64_t pc)
     }
 #endif
     f.source = (uint16_t)(c - mq_the->cores);
-    mq_trace_put(&c->tr, &f);
+    mq_trace_put(&c->tr, f.source, &f);
     c->tr.run_marker = false;
     c->tr.pc = pc;
 }
@@ -1867,6 +1874,19 @@ static int mq_set_trace_state(void *opaque, uint32_t core, uint32_t trace_id,
     return rc;
 }
 
+/* Debuggers start or stop streaming the trace: see mq_trace_put(). */
+static int mq_trace_stream(void *opaque, uint32_t core, uint32_t trace_id,
+                           struct mcdshm_server *srv, struct mcdshm_status *st)
+{
+    McdShm *s = opaque;
+
+    if (mq_trace_check(s, core, trace_id, st) < 0) {
+        return -1;
+    }
+    qatomic_set(&s->cores[core].tr.stream, srv);
+    return 0;
+}
+
 static int mq_read_trace(void *opaque, uint32_t core, uint32_t trace_id,
                          uint64_t start, uint32_t *num, uint32_t frame_size,
                          void *frames, struct mcdshm_status *st)
@@ -1940,6 +1960,7 @@ static const struct mcdshm_target_ops mq_ops = {
     .trace_state = mq_trace_state,
     .set_trace_state = mq_set_trace_state,
     .read_trace = mq_read_trace,
+    .trace_stream = mq_trace_stream,
 };
 
 /* ------------------------------------------------------------------------
