@@ -708,6 +708,23 @@ static void goals(const struct opts *o)
          0.5, "qemu mcdshm dump (running guest) / memcpy");
     goal("rings-dump-vs-memcpy", med("mcdshm-rings", "dump", dump), mcpy, 1,
          0.8, "mcdshm-rings dump (window off) / memcpy");
+    goal("trace-lane-vs-20M", med("mcdshm-lanes", "trace-lane-frames", 0),
+         20e6, 1, 1.0,
+         "trace lane frames/s (producer waits) / 20 M frames/s");
+    goal("trace-lane-paced-vs-20M", med("mcdshm-lanes", "trace-lane-20M", 0),
+         20e6, 1, 0.99,
+         "trace lane frames/s (producer paced at 20 M/s) / 20 M");
+    if (med("mcdshm-lanes", "trace-lane-20M", 0) > 0) {
+        double lost = med("mcdshm-lanes", "trace-lane-20M-lost", 0);
+        double miss = med("mcdshm-lanes", "trace-lane-miscount", 0);
+
+        printf("goal  %-58s %8.3f %%  (0 %%)      %s\n",
+               "trace lane frames lost at 20 M frames/s", lost,
+               lost == 0 ? "met" : "NOT MET");
+        printf("goal  %-58s %9.0f   (0)        %s\n",
+               "trace lane read + lost - produced (frames)", miss,
+               miss == 0 ? "met" : "NOT MET");
+    }
     goal("relay-dump-vs-rpc-tcp", med("mcdshm-relay", "dump", dump),
          med("rpc-tcp", "dump", dump), 1, 1.0,
          "mcdshm-relay dump / rpc-tcp dump");

@@ -10,6 +10,10 @@
  *              in flight (mcdshm: one mcd_execute_txlist_f, which the
  *              library splits and pipelines itself);
  *   read-*     one read of 64 B .. o->max_payload bytes: p50 and rate;
+ *              successive reads walk through the platform's RAM into
+ *              successive places of a RAM-sized buffer, as a dump in
+ *              chunks of that size does (reading one range again and
+ *              again would measure the caches, not the transport);
  *   cpu-idle-* both sides' CPU use while connected and idle.
  */
 #ifndef _GNU_SOURCE
@@ -188,7 +192,7 @@ static void fig(const struct xport *x, const char *w, uint64_t p,
 }
 
 static void payload_sweep(const struct xport *x, struct xconn *c,
-                          const struct opts *o, uint8_t *buf)
+                          const struct opts *o, uint8_t *buf, uint64_t ram)
 {
     uint32_t max = x->max_payload && x->max_payload < o->max_payload
                        ? x->max_payload
@@ -200,14 +204,15 @@ static void payload_sweep(const struct xport *x, struct xconn *c,
     for (uint64_t size = 64; size <= max; size *= 4) {
         progress("%s: reads of %llu bytes", x->name, (unsigned long long)size);
         for (unsigned r = 0; r < o->repeats; r++) {
-            uint64_t s[2048], t0 = now_ns(), t = 0;
+            uint64_t s[2048], t0 = now_ns(), t = 0, off = 0;
             unsigned i = 0;
 
             /* At least 5 reads and min_ns, at most 2048 reads. */
             while (i < 2048 && (i < 5 || t < min_ns)) {
                 uint64_t a = now_ns();
 
-                read_ram(x, c, buf, 0, size);
+                read_ram(x, c, buf + off, off, size);
+                off = off + 2 * size <= ram ? off + size : 0;
                 s[i++] = now_ns() - a;
                 t = now_ns() - t0;
             }
@@ -313,7 +318,7 @@ void run_xport(const struct xport *x, const struct opts *o)
     }
     fig(x, "cpu-idle-server", 0, "%", v[9], R);
     fig(x, "cpu-idle-client", 0, "%", v[10], R);
-    payload_sweep(x, c, o, buf);
+    payload_sweep(x, c, o, buf, (uint64_t)ram << 20);
     x->close(c);
     /* The server exits on the hang-up; make sure of it. */
     kill(pid, SIGTERM);
