@@ -40,10 +40,19 @@ uint64_t synth_produce(struct mcdshm_server *s, uint32_t core,
     while (done < n && !(stop && *stop)) {
         b = n - done < SYNTH_BATCH ? (uint32_t)(n - done) : SYNTH_BATCH;
         if (rate) {
-            /* the frames so far may not be ahead of the rate */
-            while (mono_ns() - t0 < (done * 1000000000ull) / rate) {
+            /* the frames so far may not be ahead of the rate: sleep
+             * while well ahead (leaving the CPU to others, as a simulator
+             * doing real work would), spin the last stretch */
+            uint64_t due = t0 + (done * 1000000000ull) / rate, now;
+
+            while ((now = mono_ns()) < due) {
                 if (stop && *stop) {
                     return done;
+                }
+                if (due - now > 200000) {
+                    struct timespec ts = { 0, (long)(due - now - 100000) };
+
+                    nanosleep(&ts, NULL);
                 }
             }
         }

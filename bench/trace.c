@@ -10,7 +10,8 @@
  *   trace-lane-20M-lost  the share of those frames lost (%);
  *   trace-lane-miscount  frames read + frames the lane reports lost -
  *                        frames produced: 0 when the accounting is exact.
- * Any frame out of order or a loss without GAP aborts the benchmark.
+ * Any frame out of order or a loss without GAP aborts the benchmark.  The
+ * lanes are of LANE_FRAMES frames (McdShmTraceFrames).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -35,6 +36,10 @@
 #define LANE_TRACE 1        /* the vp's trace id */
 #define LANE_BATCH 16384    /* frames per read */
 #define LANE_RATE 20000000u /* the goal's rate, frames/s */
+/* Frames per lane: 13 ms at 20 M frames/s, so that the reader losing its
+ * CPU for a scheduler tick or two on a shared machine loses no frame
+ * (the library's default, 65536, holds 3.3 ms). */
+#define LANE_FRAMES 262144u
 
 /* Commands from the bench to the producer in the server process. */
 struct synth_cmd {
@@ -141,6 +146,13 @@ static double run_once(mcd_core_st *core, struct synth_cmd *cmd,
             die("mcd_read_trace_f", core);
         }
         t1 = now_ns();
+        if (k < LANE_BATCH / 16) {
+            /* A reader that found little lets some gather before it asks
+             * again, as a trace viewer would: two calls per handful of
+             * frames would cost more than the frames. */
+            while (now_ns() - t1 < 5000) {
+            }
+        }
         if (!synth_check(c, buf, k)) {
             fprintf(stderr,
                     "mcdshm-bench: trace frame out of order or mismarked "
@@ -185,8 +197,10 @@ void bench_trace_lanes(const struct opts *o)
         serve(name, o->cpu_server, cmd);
     }
     pin(o->cpu_client);
-    snprintf(cfg, sizeof(cfg), "McdShmEndpoint=\"%s\" McdShmPolicy=hybrid",
-             path);
+    snprintf(cfg, sizeof(cfg),
+             "McdShmEndpoint=\"%s\" McdShmPolicy=hybrid "
+             "McdShmTraceFrames=%u",
+             path, LANE_FRAMES);
     x = bench_open_mcd(cfg);
     for (unsigned r = 0; r < o->repeats; r++) {
         struct synth_check c = { 0 };

@@ -76,7 +76,9 @@ static mcd_error_code_et err_code(int err)
 
 void mcdc_call_init(struct mcdc_call *x, const char *fn)
 {
-    memset(x, 0, sizeof(*x));
+    /* All but the error string's bytes after its first: a success leaves
+     * it empty, a failure writes it whole with its NUL. */
+    memset(x, 0, offsetof(struct mcdc_call, res.error_str) + 1);
     x->fn = fn;
 }
 
@@ -96,7 +98,7 @@ int mcdc_fail(struct mcdc_call *x, int err, const char *fmt, ...)
 
 void mcdc_answer(struct mcdc_call *x, const struct mcdshm_resp *r)
 {
-    memset(&x->res, 0, sizeof(x->res));
+    mcdc_clear_res(x);
     if (r->hdr.ret == MCD_RET_ACT_NONE) {
         return;
     }
@@ -110,18 +112,38 @@ void mcdc_answer(struct mcdc_call *x, const struct mcdshm_resp *r)
     }
 }
 
+/*
+ * Copy an error record's three words and its string up to the NUL: most
+ * calls succeed, and a success record is 13 bytes, not 268.  Bytes after
+ * the NUL are never read back (mcdc_get_last_error zeroes them).
+ */
+static void copy_error(mcd_error_info_st *dst, const mcd_error_info_st *src)
+{
+    size_t n = strnlen(src->error_str, sizeof(src->error_str) - 1);
+
+    dst->return_status = src->return_status;
+    dst->error_code = src->error_code;
+    dst->error_events = src->error_events;
+    memcpy(dst->error_str, src->error_str, n);
+    dst->error_str[n] = '\0';
+}
+
 void mcdc_set_last_error(struct mcdc_core *core, const mcd_error_info_st *e)
 {
     pthread_mutex_lock(&err_lock);
-    memcpy(core ? &core->last : &coreless_last, e, sizeof(*e));
+    copy_error(core ? &core->last : &coreless_last, e);
     pthread_mutex_unlock(&err_lock);
 }
 
 void mcdc_get_last_error(struct mcdc_core *core, mcd_error_info_st *e)
 {
+    size_t n;
+
     pthread_mutex_lock(&err_lock);
-    memcpy(e, core ? &core->last : &coreless_last, sizeof(*e));
+    copy_error(e, core ? &core->last : &coreless_last);
     pthread_mutex_unlock(&err_lock);
+    n = strlen(e->error_str);
+    memset(e->error_str + n, 0, sizeof(e->error_str) - n);
 }
 
 mcd_return_et mcdc_leave(struct mcdc_call *x, int r)

@@ -176,6 +176,15 @@ struct mcdc_call {
 /* Start a call of @fn; its outcome will belong to the core-less error. */
 void mcdc_call_init(struct mcdc_call *x, const char *fn);
 
+/* The outcome is success (the string's bytes after its NUL are unused). */
+static inline void mcdc_clear_res(struct mcdc_call *x)
+{
+    x->res.return_status = MCD_RET_ACT_NONE;
+    x->res.error_code = MCD_ERR_NONE;
+    x->res.error_events = 0;
+    x->res.error_str[0] = '\0';
+}
+
 /**
  * mcdc_use_core() - resolve @core; its last error gets the outcome.
  * @x: the call

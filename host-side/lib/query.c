@@ -642,6 +642,8 @@ static int lane_read(struct mcdc_call *x, uint32_t trace_id, uint64_t start,
     struct mcdshm_trace_lane *ctl = NULL;
     struct shm_lane v;
     uint32_t i, mode, fs, cap, n;
+    uint64_t oldest;
+    int64_t avail;
     bool gap;
     int rc;
 
@@ -671,24 +673,23 @@ static int lane_read(struct mcdc_call *x, uint32_t trace_id, uint64_t start,
                               "and capacity %u",
                               i, mode, fs, cap);
     }
-    if ((rc = mcdc_check_alive(x)) < 0) {
-        return rc;
-    }
     memset(&v, 0, sizeof(v));
     v.ctl = ctl;
     v.frames = shm_region_lane_frames(r, i);
     v.nframes = cap;
     v.frame_size = fs;
+    avail = shm_lane_avail(&v, mode, &oldest);
+    if (avail < 0) {
+        return mcdc_malformed(x, "trace lane %u indexes out of range", i);
+    }
+    /* Frames streamed before a server died are still read; an empty
+     * lane asks whether it lives (at most every MCDC_ALIVE_NS). */
+    if (avail == 0 && (rc = mcdc_check_alive(x)) < 0) {
+        return rc;
+    }
     if (*num == 0) {
-        uint64_t oldest;
-        int64_t avail = shm_lane_avail(&v, mode, &oldest);
-
-        if (avail < 0) {
-            return mcdc_malformed(x, "trace lane %u indexes out of range",
-                                  i);
-        }
         *num = avail > UINT32_MAX ? UINT32_MAX : (uint32_t)avail;
-        memset(&x->res, 0, sizeof(x->res));
+        mcdc_clear_res(x);
         return 1;
     }
     if (size != fs) {
@@ -717,7 +718,7 @@ static int lane_read(struct mcdc_call *x, uint32_t trace_id, uint64_t start,
         memcpy((uint8_t *)data + SHM_LANE_MARKER_OFF, &m, sizeof(m));
     }
     *num = n;
-    memset(&x->res, 0, sizeof(x->res));
+    mcdc_clear_res(x);
     return 1;
 }
 

@@ -347,7 +347,7 @@ static int window_read(struct mcdc_call *x, mcd_txlist_st *tl)
         tx->num_bytes_ok = tx->num_bytes;
     }
     tl->num_tx_ok = tl->num_tx;
-    memset(&x->res, 0, sizeof(x->res));
+    mcdc_clear_res(x);
     return 1;
 }
 
