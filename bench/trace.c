@@ -11,7 +11,8 @@
  *   trace-lane-miscount  frames read + frames the lane reports lost -
  *                        frames produced: 0 when the accounting is exact.
  * Any frame out of order or a loss without GAP aborts the benchmark.  The
- * lanes are of LANE_FRAMES frames (McdShmTraceFrames).
+ * trace's size, and with it the lane's capacity, is LANE_FRAMES frames
+ * (mcd_trace_state_st.size, within McdShmTraceFrames).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -36,10 +37,11 @@
 #define LANE_TRACE 1        /* the vp's trace id */
 #define LANE_BATCH 16384    /* frames per read */
 #define LANE_RATE 20000000u /* the goal's rate, frames/s */
-/* Frames per lane: 13 ms at 20 M frames/s, so that the reader losing its
- * CPU for a scheduler tick or two on a shared machine loses no frame
- * (the library's default, 65536, holds 3.3 ms). */
-#define LANE_FRAMES 262144u
+/* Frames per lane: 26 ms at 20 M frames/s (29 MB), so that a reader that
+ * shares its CPU with another busy process and loses it for a whole
+ * scheduler slice (12-16 ms seen on the shared 2-CPU VM) loses no frame;
+ * the library's default, 65536 frames, holds 3.3 ms. */
+#define LANE_FRAMES 524288u
 
 /* Commands from the bench to the producer in the server process. */
 struct synth_cmd {
@@ -209,6 +211,7 @@ void bench_trace_lanes(const struct opts *o)
         memset(&st, 0, sizeof(st));
         st.state = MCD_TRACE_STATE_INIT;
         st.mode = MCD_TRACE_MODE_PIPE;
+        st.size = LANE_FRAMES; /* the lane's capacity follows the size */
         if (mcd_set_trace_state_f(bench_xconn_core(x), LANE_TRACE, &st) !=
             MCD_RET_ACT_NONE) {
             die("mcd_set_trace_state_f (INIT, PIPE)", bench_xconn_core(x));
