@@ -5,11 +5,19 @@
  *
  * Input: byte 0 picks the call (mod the scenario count), byte 1 holds
  * flags (bit 0: keep the fuzzed seq instead of the expected one, bit 1:
- * keep the fuzzed fn), then up to FUZZ_MAX_RESP responses, each as
+ * keep the fuzzed fn; bit 2: a trace lane comes first, see below), then
+ * up to FUZZ_MAX_RESP responses, each as
  *   u16 record length R (little-endian), R bytes of record (at most 1 KiB;
  *   the rest of the record reads as zero), u16 payload length P, P bytes
  *   of payload (copied to the start of that slot's payload area).
  * A missing tail reads as zeros.
+ *
+ * Trace lane (flags bit 2): 256 bytes of struct mcdshm_trace_lane and
+ * FUZZ_LANE_BYTES of frames for lane 0 of the region, as a hostile server
+ * would bind it; unless flags bit 3 is set, the binding's core_uid and
+ * trace_id are those the read_trace scenarios ask for, so the lane's
+ * other fields are what the fuzzer varies.  The region has one lane of
+ * MCDSHM_TRACE_FRAMES_MIN frames.
  *
  * For every input the harness makes a fresh connection around a region of
  * its own (mcdc_conn_adopt(): no server, no handshake), with a core of uid
@@ -48,6 +56,7 @@
 #define FUZZ_PAYLOAD 65536u
 #define FUZZ_MAX_RESP FUZZ_SLOTS
 #define FUZZ_N 8u /* items asked for by paged queries */
+#define FUZZ_LANE_BYTES (8u * sizeof(mcd_trace_data_core_st))
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -410,6 +419,7 @@ static struct mcdc_conn *conn_new(int *peer)
     memset(&shm, 0, sizeof(shm));
     shm.window.fd = -1;
     if (shm_layout_compute(FUZZ_SLOTS, FUZZ_PAYLOAD, &lay) < 0 ||
+        shm_layout_add_trace(&lay, 1, MCDSHM_TRACE_FRAMES_MIN) < 0 ||
         shm_region_create(&lay, (uint32_t)getpid(), &shm.region,
                           &shm.region_fd) < 0 ||
         socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
@@ -434,6 +444,19 @@ static struct mcdc_conn *conn_new(int *peer)
     c->server_uid = 1;
     mcdc_conn_list(c);
     return c;
+}
+
+/* Write the input's lane 0, as a server binding it. */
+static void bind_lane(struct mcdc_conn *c, struct input *in, uint8_t flags)
+{
+    struct mcdshm_trace_lane *l = shm_region_lane(&c->shm.region, 0);
+
+    take(in, l, sizeof(*l));
+    take(in, shm_region_lane_frames(&c->shm.region, 0), FUZZ_LANE_BYTES);
+    if (!(flags & 8)) {
+        l->core_uid = 1;
+        l->trace_id = 1;
+    }
 }
 
 /* Write the input's responses into the response ring, as the server. */
@@ -518,6 +541,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     k = mcdc_core_new(c, 1, &info);
     if (!k) {
         abort();
+    }
+    if (flags & 4) {
+        bind_lane(c, &in, flags);
     }
     respond(c, &in, flags, scenario_fn(scenario));
     r = call(scenario, c, &k->pub);

@@ -136,6 +136,29 @@ static void txlist(const char *dir, unsigned scenario)
     emit(dir, scenario, "progress");
 }
 
+/* A trace lane bound to the read: five frames in @mode (flags bit 2). */
+static void lane(const char *dir, unsigned scenario, uint32_t mode)
+{
+    mcd_trace_data_core_st f[8];
+    struct mcdshm_trace_lane l;
+    unsigned i;
+
+    start(scenario);
+    file[1] = 4;
+    memset(&l, 0, sizeof(l));
+    l.mode = mode;
+    l.frame_size = sizeof(f[0]);
+    l.capacity = 1024;
+    l.tail = mode == MCD_TRACE_MODE_FIFO ? 1029 : 5;
+    memset(f, 0, sizeof(f));
+    for (i = 0; i < 8; i++) {
+        f[i].data = i;
+    }
+    put(&l, sizeof(l));
+    put(f, sizeof(f));
+    emit(dir, scenario, mode == MCD_TRACE_MODE_FIFO ? "lane-fifo" : "lane");
+}
+
 int main(int argc, char **argv)
 {
     static const struct {
@@ -174,5 +197,8 @@ int main(int argc, char **argv)
     }
     txlist(argv[1], 23);
     txlist(argv[1], 24);
+    lane(argv[1], 44, MCD_TRACE_MODE_PIPE);
+    lane(argv[1], 45, MCD_TRACE_MODE_PIPE);
+    lane(argv[1], 44, MCD_TRACE_MODE_FIFO);
     return 0;
 }
