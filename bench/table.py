@@ -116,6 +116,21 @@ if tr:
         print("| %s | %.3g [%.3g-%.3g] | %s |" % (
             t, f[0], f[1], f[2], pct(t, "trace-lost")))
 
+if get("mcdshm-lanes", "trace-lane-frames"):
+    print("\nTrace lanes: the synthetic producer in the server process hands "
+          "numbered 56-byte core frames to `mcdshm_server_trace_put()`, the "
+          "bench reads them with `mcd_read_trace_f` (PIPE, trace size "
+          "524288 frames) and checks every one:\n")
+    print("| figure | median [min-max] |")
+    print("|---|---|")
+    for w, text, unit in (
+            ("trace-lane-frames", "frames/s delivered, producer waits for room", ""),
+            ("trace-lane-20M", "frames/s delivered, producer paced at 20 M/s", ""),
+            ("trace-lane-20M-lost", "frames lost at 20 M/s", " %"),
+            ("trace-lane-miscount", "read + lost - produced (frames)", "")):
+        f = get("mcdshm-lanes", w)
+        print("| %s | %.3g%s [%.3g-%.3g] |" % (text, f[0], unit, f[1], f[2]))
+
 rg = [t for t in order if get(t, "ring-rtt-p50", 64)]
 if rg:
     print("\nThe bare ring (echo server, no MCD work):\n")
@@ -151,6 +166,8 @@ GOALS = [
     ("relay 64 MiB dump >= the TCP RPC's", "relay-dump-vs-rpc-tcp", ">=", 1),
     ("QEMU: dump of the running guest >= 100x the gdbstub's", "qemu-dump-vs-gdbstub", ">=", 100),
     ("QEMU: dump of the running guest >= 0.5x memcpy", "qemu-dump-vs-memcpy", ">=", 0.5),
+    ("trace lane: >= 20 M frames/s delivered (producer waits for room)", "trace-lane-vs-20M", ">=", 1.0),
+    ("trace lane: 20 M frames/s delivered with the producer paced at 20 M/s", "trace-lane-paced-vs-20M", ">=", 0.99),
 ]
 print("\n| goal | this run | |")
 print("|---|---|---|")
@@ -161,6 +178,11 @@ for text, key, op, lim in GOALS:
         continue
     ok = x[0] <= lim if op == "<=" else x[0] >= lim
     print("| %s | %.3gx | %s |" % (text, x[0], "met" if ok else "**not met**"))
+for text, w in (("trace lane: no frame lost at 20 M frames/s", "trace-lane-20M-lost"),
+                ("trace lane: read + lost = produced, exactly", "trace-lane-miscount")):
+    x = get("mcdshm-lanes", w)
+    if x:
+        print("| %s | %.3g | %s |" % (text, x[0], "met" if x[0] == 0 else "**not met**"))
 for t in ("mcdshm-hybrid", "mcdshm-sleep"):
     for side, w in (("server", "cpu-idle-server"), ("debugger", "cpu-idle-client")):
         x = get(t, w)
