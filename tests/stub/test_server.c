@@ -8,6 +8,7 @@
  * poll() loop, and a target that executes on the simulator's thread.
  */
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -428,22 +430,35 @@ Test(stub, window_reader_sees_a_dead_server)
     uint8_t buf[64];
     uint64_t t0;
     mcd_return_et r = MCD_RET_ACT_NONE;
-    char path[128];
-    pid_t server = fork();
+    struct pollfd p = { .events = POLLIN };
+    int up[2];
+    pid_t server;
+    char b = 1;
 
+    /* The server says when it listens: its socket file exists from
+     * bind(), a moment before listen(), and a connect() in between is
+     * refused (seen under load). */
+    cr_assert_eq(pipe2(up, O_CLOEXEC), 0);
+    server = fork();
     cr_assert_geq(server, 0);
     if (server == 0) {
-        struct vp *vp = platform();
+        struct vp *vp;
 
+        prctl(PR_SET_PDEATHSIG, SIGKILL); /* a failed test leaves none */
+        vp = platform();
         serve(vp_target(vp), "hybrid");
+        if (write(up[1], &b, 1) != 1) {
+            _exit(1);
+        }
         for (;;) {
             pause();
         }
     }
-    snprintf(path, sizeof(path), "%s/stub.sock", dir);
-    for (int i = 0; i < 5000 && access(path, F_OK) < 0; i++) {
-        usleep(1000);
-    }
+    close(up[1]);
+    p.fd = up[0];
+    cr_assert(poll(&p, 1, 10000) == 1 && read(up[0], &b, 1) == 1,
+              "the server never came up");
+    close(up[0]);
     open_core(&srv, &core, 0);
     CHECK(core, read_ram(core, RAM, buf, sizeof(buf)));
     kill(server, SIGKILL);
