@@ -396,8 +396,17 @@ static int greet(struct mcdshm_server *s, struct stub_conn *k)
          * mcdshm_server_fds() in its own loop.  So ask the client to ring
          * for every request: the host's poll() wakes, and the I/O thread
          * (if any) only passes the bell on.
+         *
+         * D1: the client has its welcome and may be publishing already,
+         * having read need_wakeup == 0.  The fence orders this store
+         * before the tail load of the check that follows every handshake
+         * (serve_or_signal() after the batch, or at the end of
+         * mcdshm_server_service()): that check sees such a request, or
+         * the client sees the flag and rings.  x86 got the order from the
+         * lock below; weaker CPUs do not.
          */
         WRITE_ONCE(k->req.ctl->need_wakeup, 1);
+        smp_mb();
     }
     /* A connection now: a fresh record, the greeting's operations (if
      * any are still in flight) stay with the old one until they end. */
