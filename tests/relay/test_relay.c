@@ -28,6 +28,7 @@
 #include "host-side/lib/remote.h"
 #include "mcd/mcd_api.h"
 #include "mcdshm/server.h"
+#include "tests/mcd_check.h"
 
 #define RAM 0x80000000ull
 
@@ -200,17 +201,6 @@ static const char *cfg(const char *more)
              url, more ? more : "");
     return s;
 }
-
-#define CHECK(core, call)                                          \
-    do {                                                           \
-        mcd_return_et r_ = (call);                                 \
-        if (r_ != MCD_RET_ACT_NONE) {                              \
-            mcd_error_info_st e_;                                  \
-            mcd_qry_error_info_f((core), &e_);                     \
-            cr_assert_fail("%s: ret %u error 0x%x: %s", #call, r_, \
-                           e_.error_code, e_.error_str);           \
-        }                                                          \
-    } while (0)
 
 static void open_core(const char *config, mcd_server_st **srv,
                       mcd_core_st **core, uint32_t idx)

@@ -35,6 +35,7 @@
 #include "shm/records.h"
 #include "shm/region.h"
 #include "shm/ring.h"
+#include "tests/mcd_check.h"
 
 #define RAM 0x80000000ull
 #define WAIT_MS 5000
@@ -122,17 +123,6 @@ struct good {
     mcd_server_st *srv;
     mcd_core_st *core;
 };
-
-#define CHECK(core, call)                                          \
-    do {                                                           \
-        mcd_return_et r_ = (call);                                 \
-        if (r_ != MCD_RET_ACT_NONE) {                              \
-            mcd_error_info_st e_;                                  \
-            mcd_qry_error_info_f((core), &e_);                     \
-            cr_assert_fail("%s: ret %u error 0x%x: %s", #call, r_, \
-                           e_.error_code, e_.error_str);           \
-        }                                                          \
-    } while (0)
 
 static void good_open(struct good *g)
 {

@@ -20,6 +20,7 @@
 #include "cosim/vp/platform.h"
 #include "mcd/mcd_api.h"
 #include "mcdshm/server.h"
+#include "tests/mcd_check.h"
 
 #define TRACE 1      /* the vp's trace id on every hart */
 #define SMALL 1024   /* frames of a lane in the overflow tests */
@@ -59,17 +60,6 @@ static void teardown(void)
 }
 
 TestSuite(lanes, .init = setup, .fini = teardown, .timeout = 120);
-
-#define CHECK(core, call)                                          \
-    do {                                                           \
-        mcd_return_et r_ = (call);                                 \
-        if (r_ != MCD_RET_ACT_NONE) {                              \
-            mcd_error_info_st e_;                                  \
-            mcd_qry_error_info_f((core), &e_);                     \
-            cr_assert_fail("%s: ret %u error 0x%x: %s", #call, r_, \
-                           e_.error_code, e_.error_str);           \
-        }                                                          \
-    } while (0)
 
 /* A debugger with @extra config keys, on hart @idx. */
 static void open_core(const char *extra, uint32_t idx, mcd_server_st **s,

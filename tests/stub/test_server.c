@@ -28,6 +28,7 @@
 #include "mcd/mcd_api.h"
 #include "mcdshm/server.h"
 #include "shm/conn.h"
+#include "tests/mcd_check.h"
 
 #define RAM 0x80000000ull
 
@@ -86,18 +87,6 @@ static struct mcdshm_server *serve(const struct mcdshm_target *t,
                  err);
     return s;
 }
-
-/* Fail the test with the MCD error of the last call on @core. */
-#define CHECK(core, call)                                          \
-    do {                                                           \
-        mcd_return_et r_ = (call);                                 \
-        if (r_ != MCD_RET_ACT_NONE) {                              \
-            mcd_error_info_st e_;                                  \
-            mcd_qry_error_info_f((core), &e_);                     \
-            cr_assert_fail("%s: ret %u error 0x%x: %s", #call, r_, \
-                           e_.error_code, e_.error_str);           \
-        }                                                          \
-    } while (0)
 
 /* A debugger: open the server and core @idx. */
 static void open_core(mcd_server_st **srv, mcd_core_st **core, uint32_t idx)
