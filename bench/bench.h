@@ -184,6 +184,10 @@ struct xconn *bench_open_mcd(const char *cfg);
 mcd_return_et bench_mcd_state(struct xconn *c, mcd_core_state_st *st);
 mcd_return_et bench_mcd_txlist(struct xconn *c, mcd_tx_st *tx, uint32_t ntx);
 void bench_mcd_close(struct xconn *c);
+/* Exit with @what and the MCD error of the last call on @core (NULL:
+ * core-less). */
+void die_mcd(const char *what, const mcd_core_st *core)
+    __attribute__((noreturn));
 /* The core an xconn opened. */
 mcd_core_st *bench_xconn_core(struct xconn *c);
 

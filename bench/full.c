@@ -72,7 +72,7 @@ void bench_serve_vp(const char *name, const char *policy, int cpu,
     }
 }
 
-static void die_mcd(const char *what, const mcd_core_st *core)
+void die_mcd(const char *what, const mcd_core_st *core)
 {
     mcd_error_info_st e;
 

@@ -83,16 +83,6 @@ static void serve(const char *name, int cpu, struct synth_cmd *cmd)
     }
 }
 
-static void die(const char *what, const mcd_core_st *core)
-{
-    mcd_error_info_st e;
-
-    mcd_qry_error_info_f(core, &e);
-    fprintf(stderr, "mcdshm-bench: %s: %s (error 0x%x)\n", what, e.error_str,
-            e.error_code);
-    exit(1);
-}
-
 /* The lost count of the lane, from the trace state's info_str. */
 static uint64_t lane_lost(mcd_core_st *core, mcd_trace_state_st *st)
 {
@@ -100,7 +90,7 @@ static uint64_t lane_lost(mcd_core_st *core, mcd_trace_state_st *st)
     unsigned long long v = 0;
 
     if (mcd_qry_trace_state_f(core, LANE_TRACE, st) != MCD_RET_ACT_NONE) {
-        die("mcd_qry_trace_state_f", core);
+        die_mcd("mcd_qry_trace_state_f", core);
     }
     p = strstr(st->info_str, "produced, ");
     if (!p || sscanf(p, "produced, %llu", &v) != 1) {
@@ -133,7 +123,7 @@ static double run_once(mcd_core_st *core, struct synth_cmd *cmd,
         k = 0;
         if (mcd_read_trace_f(core, LANE_TRACE, 0, &k, sizeof(*buf), NULL) !=
             MCD_RET_ACT_NONE) {
-            die("mcd_read_trace_f (count)", core);
+            die_mcd("mcd_read_trace_f (count)", core);
         }
         if (k == 0) {
             if (done) {
@@ -145,7 +135,7 @@ static double run_once(mcd_core_st *core, struct synth_cmd *cmd,
         k = k < LANE_BATCH ? k : LANE_BATCH;
         if (mcd_read_trace_f(core, LANE_TRACE, 0, &k, sizeof(*buf), buf) !=
             MCD_RET_ACT_NONE) {
-            die("mcd_read_trace_f", core);
+            die_mcd("mcd_read_trace_f", core);
         }
         t1 = now_ns();
         if (k < LANE_BATCH / 16) {
@@ -214,7 +204,7 @@ void bench_trace_lanes(const struct opts *o)
         st.size = LANE_FRAMES; /* the lane's capacity follows the size */
         if (mcd_set_trace_state_f(bench_xconn_core(x), LANE_TRACE, &st) !=
             MCD_RET_ACT_NONE) {
-            die("mcd_set_trace_state_f (INIT, PIPE)", bench_xconn_core(x));
+            die_mcd("mcd_set_trace_state_f (INIT, PIPE)", bench_xconn_core(x));
         }
         full[r] = run_once(bench_xconn_core(x), cmd, buf, &c, n, 0, true);
         lost0 = lane_lost(bench_xconn_core(x), &st);
