@@ -143,9 +143,11 @@ static inline uint32_t shm_lane_put(struct shm_lane *l, const void *src,
     uint32_t keep = n, room;
 
     if (l->mode == MCD_TRACE_MODE_PIPE) {
-        room = l->nframes - (uint32_t)(l->tail - l->head);
-        if (l->tail - l->head > l->nframes || room < n) {
-            room = shm_lane_room(l);
+        uint64_t used = l->tail - l->head; /* by the head last read */
+
+        room = used <= l->nframes ? (uint32_t)(l->nframes - used) : 0;
+        if (room < n) {
+            room = shm_lane_room(l); /* read the head again */
         }
         keep = n < room ? n : room;
     } else if (n > l->nframes) {
@@ -225,27 +227,26 @@ static inline int64_t shm_lane_avail(const struct shm_lane *l, uint32_t mode,
  * shm_lane_read() - consumer: copy frames out, from @start past the oldest.
  * @l: consumer view
  * @mode: the binding's mode
+ * @avail: what shm_lane_avail() just returned (not negative)
+ * @oldest: and the oldest frame it gave
  * @start: frames to skip (PIPE: consumed too, as in the simulator's buffer)
  * @num: in: room in @dst; out: frames copied
  * @dst: receives the frames
  * @gap: set true if a FIFO read lost its oldest frames to the producer
  *       while copying (the first frame returned then carries GAP)
  *
- * Return: 0; -ERANGE if @start is at or past the frames available (*num
- * is then that count; an empty lane too, as the API has it for every
- * count-then-fetch list); -EPROTO if the indexes are out of range.
+ * Return: 0, or -ERANGE if @start is at or past the frames available
+ * (*num is then that count; an empty lane too, as the API has it for
+ * every count-then-fetch list).
  */
 static inline int shm_lane_read(const struct shm_lane *l, uint32_t mode,
+                                int64_t avail, uint64_t oldest,
                                 uint64_t start, uint32_t *num, void *dst,
                                 bool *gap)
 {
-    uint64_t oldest, first, n, tail_now, clobbered;
-    int64_t avail = shm_lane_avail(l, mode, &oldest);
+    uint64_t first, n, tail_now, clobbered;
 
     *gap = false;
-    if (avail < 0) {
-        return (int)avail;
-    }
     if (start >= (uint64_t)avail) {
         *num = (uint32_t)(avail > UINT32_MAX ? UINT32_MAX : avail);
         return -ERANGE;

@@ -699,15 +699,11 @@ static int lane_read(struct mcdc_call *x, uint32_t trace_id, uint64_t start,
                          size, fs, trace_id);
     }
     n = *num;
-    rc = shm_lane_read(&v, mode, start, &n, data, &gap);
-    if (rc == -ERANGE) {
+    if (shm_lane_read(&v, mode, avail, oldest, start, &n, data, &gap) < 0) {
         return mcdc_fail(x, -EINVAL,
                          "start_index %llu is past the %u frames "
                          "available",
                          (unsigned long long)start, n);
-    }
-    if (rc < 0) {
-        return mcdc_malformed(x, "trace lane %u indexes out of range", i);
     }
     if (gap && n) {
         /* the producer overwrote the oldest frames while we copied */
