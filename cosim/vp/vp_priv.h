@@ -103,18 +103,10 @@ struct vp_hit {
 
 /* The instruction trace of one hart (trace id 1). */
 struct vp_trace {
-    pthread_mutex_t lock;        /* buffer fields below */
-    uint32_t state;              /* MCD_TRACE_STATE_OFF, ARM, ... */
-    uint32_t mode;               /* MCD_TRACE_MODE_FIFO or _PIPE */
-    uint64_t size;               /* capacity in frames */
-    mcd_trace_data_core_st *buf; /* size frames, allocated when on */
+    pthread_mutex_t lock;         /* the fields below */
+    uint32_t state;               /* MCD_TRACE_STATE_OFF, ARM, ... */
+    struct mcdshm_tracebuf b;     /* the frames, allocated when on */
     struct mcdshm_server *stream; /* debuggers stream it: put() first */
-    uint64_t head;               /* index of the oldest frame */
-    uint64_t frames;             /* valid frames */
-    uint64_t count;              /* produced since INIT, lost included */
-    uint64_t lost;               /* PIPE: produced but not stored */
-    bool wrap;                   /* FIFO overwrote / PIPE lost frames */
-    bool gap;                    /* PIPE: mark the next stored frame */
 };
 
 /* What the hart thread does in one slice, fixed under vp->lock. */

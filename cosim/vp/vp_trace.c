@@ -8,22 +8,15 @@
  * (tracing on means stepping: rv64_run() has no retire output, and with
  * tracing off the hart runs at full speed and this module costs nothing)
  * and flushes the batch into the trace buffer at least once per slice, so
- * a halted hart has every frame in the buffer.  The buffer holds `size`
- * frames:
- *  - FIFO keeps the newest: a frame arriving when full overwrites the
- *    oldest and sets wraparound;
- *  - PIPE keeps the oldest until read_trace() consumes them: a frame
- *    arriving when full is lost, counted (`count` keeps counting, the
- *    state's info_str gives the exact number lost), sets wraparound, and
- *    the next frame that is stored carries MCD_TRACE_MARKER_GAP.
- * Nothing is dropped without being counted.  While a debugger streams the
+ * a halted hart has every frame in the buffer: a struct mcdshm_tracebuf
+ * of `size` frames (include/mcdshm/server.h has its FIFO and PIPE
+ * semantics; nothing is dropped without being counted, and the state's
+ * info_str gives the exact number lost).  While a debugger streams the
  * trace (trace_stream), a flush hands the batch to the server's trace
  * lanes instead (mcdshm_server_trace_put), which count and mark the same
- * way per debugger; the buffer only takes what no lane took.
- * `count` is every frame
- * produced since the last INIT, stored or not.  The first frame after a
- * hart starts carries MCD_TRACE_MARKER_RUN; a frame whose instruction
- * trapped carries MCD_TRACE_MARKER_ERROR.
+ * way per debugger; the buffer only takes what no lane took.  The first
+ * frame after a hart starts carries MCD_TRACE_MARKER_RUN; a frame whose
+ * instruction trapped carries MCD_TRACE_MARKER_ERROR.
  *
  * Owns the buffer (struct vp_trace), under trace.lock; trace_on, which
  * the hart thread reads when it plans a slice, is under vp->lock.
@@ -42,8 +35,7 @@ int vp__trace_init(struct vp_hart *h)
     int rc;
 
     tr->state = MCD_TRACE_STATE_OFF;
-    tr->mode = MCD_TRACE_MODE_FIFO;
-    tr->size = VP_TRACE_DEFAULT;
+    mcdshm_tracebuf_set(&tr->b, MCD_TRACE_MODE_FIFO, VP_TRACE_DEFAULT);
     h->batch = calloc(VP_BATCH, sizeof(*h->batch));
     if (!h->batch) {
         return -ENOMEM;
@@ -63,7 +55,7 @@ void vp__trace_fini(struct vp_hart *h)
         return; /* never initialised */
     }
     pthread_mutex_destroy(&h->trace.lock);
-    free(h->trace.buf);
+    mcdshm_tracebuf_free(&h->trace.b);
     free(h->batch);
 }
 
@@ -88,32 +80,6 @@ void vp__trace_record(struct vp_hart *h, const struct rv64_retire *ret,
     }
 }
 
-/* Store one frame (trace.lock held). */
-static void vp__trace_put(struct vp_trace *tr, const mcd_trace_data_core_st *f)
-{
-    mcd_trace_data_core_st *slot;
-
-    tr->count++;
-    if (tr->frames < tr->size) {
-        slot = &tr->buf[(tr->head + tr->frames) % tr->size];
-        tr->frames++;
-    } else if (tr->mode == MCD_TRACE_MODE_FIFO) {
-        slot = &tr->buf[tr->head];
-        tr->head = (tr->head + 1) % tr->size;
-        tr->wrap = true;
-    } else {
-        tr->lost++;
-        tr->wrap = true;
-        tr->gap = true;
-        return;
-    }
-    *slot = *f;
-    if (tr->gap) {
-        slot->marker |= MCD_TRACE_MARKER_GAP;
-        tr->gap = false;
-    }
-}
-
 void vp__trace_flush(struct vp_hart *h)
 {
     struct vp_trace *tr = &h->trace;
@@ -125,8 +91,8 @@ void vp__trace_flush(struct vp_hart *h)
     pthread_mutex_lock(&tr->lock);
     if (!tr->stream || mcdshm_server_trace_put(tr->stream, h->id, VP_TRACE_ID,
                                                h->batch, h->nbatch) == 0) {
-        for (i = 0; tr->buf && i < h->nbatch; i++) {
-            vp__trace_put(tr, &h->batch[i]);
+        for (i = 0; i < h->nbatch; i++) {
+            mcdshm_tracebuf_put(&tr->b, &h->batch[i]);
         }
     }
     pthread_mutex_unlock(&tr->lock);
@@ -174,19 +140,14 @@ uint32_t vp__traces(void *opaque, uint32_t core, mcd_trace_info_st *out,
 static void vp__trace_fill(const struct vp_trace *tr, uint32_t core,
                            mcd_trace_state_st *state)
 {
-    memset(state, 0, sizeof(*state));
+    mcdshm_tracebuf_fill(&tr->b, state);
     state->state = tr->state;
-    state->mode = tr->mode;
-    state->wraparound = tr->wrap;
-    state->frames = tr->frames;
-    state->count = tr->count;
-    state->size = tr->size;
     state->timestamp_accuracy = 100;
     state->timestamp_is_time = TRUE;
     snprintf(state->info_str, sizeof(state->info_str),
              "hart%" PRIu32 " instructions: %" PRIu64
              " frames buffered, %" PRIu64 " produced, %" PRIu64 " lost",
-             core, tr->frames, tr->count, tr->lost);
+             core, tr->b.frames, tr->b.count, tr->b.lost);
 }
 
 int vp__trace_state(void *opaque, uint32_t core, uint32_t trace_id,
@@ -205,17 +166,6 @@ int vp__trace_state(void *opaque, uint32_t core, uint32_t trace_id,
     return 0;
 }
 
-/* Empty the buffer and its counters (trace.lock held). */
-static void vp__trace_clear(struct vp_trace *tr)
-{
-    tr->head = 0;
-    tr->frames = 0;
-    tr->count = 0;
-    tr->lost = 0;
-    tr->wrap = false;
-    tr->gap = false;
-}
-
 /* The settings a request asks for, approximated; -1 if unusable. */
 struct vp_trace_req {
     uint32_t state, mode;
@@ -229,8 +179,8 @@ static int vp__trace_req(const struct vp_trace *tr,
 {
     memset(r, 0, sizeof(*r));
     r->state = in->state == MCD_TRACE_STATE_NOCHANGE ? tr->state : in->state;
-    r->mode = in->mode == MCD_TRACE_MODE_NOCHANGE ? tr->mode : in->mode;
-    r->size = in->size == 0 ? tr->size : in->size;
+    r->mode = in->mode == MCD_TRACE_MODE_NOCHANGE ? tr->b.mode : in->mode;
+    r->size = in->size == 0 ? tr->b.size : in->size;
     if (r->state == MCD_TRACE_STATE_INIT ||
         r->state == MCD_TRACE_STATE_DISABLE) {
         /* DISABLE: resources are never withdrawn, report OFF */
@@ -246,7 +196,7 @@ static int vp__trace_req(const struct vp_trace *tr,
                            in->state);
     }
     if (r->mode != MCD_TRACE_MODE_FIFO && r->mode != MCD_TRACE_MODE_PIPE) {
-        r->mode = tr->mode;
+        r->mode = tr->b.mode;
         r->modified = true;
     }
     if (r->size > VP_TRACE_MAX) {
@@ -263,25 +213,15 @@ static int vp__trace_req(const struct vp_trace *tr,
 /* Apply r to the buffer (trace.lock held): 0 or -ENOMEM. */
 static int vp__trace_apply(struct vp_trace *tr, const struct vp_trace_req *r)
 {
-    mcd_trace_data_core_st *buf;
-
-    if (r->mode != tr->mode || r->size != tr->size) {
+    if (r->mode != tr->b.mode || r->size != tr->b.size) {
         /* a new geometry starts empty: the old frames cannot be mapped */
-        free(tr->buf);
-        tr->buf = NULL;
-        vp__trace_clear(tr);
-        tr->mode = r->mode;
-        tr->size = r->size;
+        mcdshm_tracebuf_set(&tr->b, r->mode, r->size);
     }
-    if (r->on && !tr->buf) {
-        buf = calloc(tr->size, sizeof(*buf));
-        if (!buf) {
-            return -ENOMEM;
-        }
-        tr->buf = buf;
+    if (r->on && mcdshm_tracebuf_alloc(&tr->b) < 0) {
+        return -ENOMEM;
     }
     if (r->clear) {
-        vp__trace_clear(tr);
+        mcdshm_tracebuf_clear(&tr->b);
     }
     tr->state = r->state;
     return 0;
@@ -350,50 +290,16 @@ int vp__read_trace(void *opaque, uint32_t core, uint32_t trace_id,
                    uint64_t start, uint32_t *num, uint32_t frame_size,
                    void *frames, struct mcdshm_status *st)
 {
-    mcd_trace_data_core_st *out = frames;
     struct vp *vp = opaque;
     struct vp_trace *tr;
-    uint64_t avail, n, i;
-    int rc = 0;
+    int rc;
 
     if (vp__trace_check(vp, core, trace_id, st) < 0) {
         return -1;
     }
-    if (frame_size != sizeof(mcd_trace_data_core_st)) {
-        return mcdshm_fail(st, MCD_ERR_PARAM,
-                           "frame_size %" PRIu32 " is not "
-                           "%zu (mcd_trace_data_core_st, format "
-                           "CORE_EXECUTE)",
-                           frame_size, sizeof(mcd_trace_data_core_st));
-    }
-    if (*num != 0 && !frames) {
-        return mcdshm_fail(st, MCD_ERR_PARAM,
-                           "frames is NULL for %" PRIu32 " frames", *num);
-    }
     tr = &vp->harts[core].trace;
     pthread_mutex_lock(&tr->lock);
-    if (start > tr->frames) {
-        rc = mcdshm_fail(st, MCD_ERR_PARAM,
-                         "start %" PRIu64 " is beyond the "
-                         "%" PRIu64 " frames buffered",
-                         start, tr->frames);
-        goto out;
-    }
-    avail = tr->frames - start;
-    n = *num == 0 || avail < *num ? avail : *num;
-    if (n > UINT32_MAX) {
-        n = UINT32_MAX;
-    }
-    for (i = 0; *num != 0 && i < n; i++) {
-        out[i] = tr->buf[(tr->head + start + i) % tr->size];
-    }
-    if (*num != 0 && tr->mode == MCD_TRACE_MODE_PIPE) {
-        /* reading consumes: what was skipped before start goes too */
-        tr->head = (tr->head + start + n) % tr->size;
-        tr->frames -= start + n;
-    }
-    *num = (uint32_t)n;
-out:
+    rc = mcdshm_tracebuf_read(&tr->b, start, num, frame_size, frames, st);
     pthread_mutex_unlock(&tr->lock);
     return rc;
 }

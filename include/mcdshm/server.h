@@ -352,6 +352,58 @@ int mcdshm_server_clients(struct mcdshm_server *s);
  * triggers are released), remove the endpoint.  Accepts NULL. */
 void mcdshm_server_stop(struct mcdshm_server *s);
 
+/* ------------------------------------------------------------------------
+ * A target's own trace buffer (optional helper)
+ *
+ * The buffer of core frames (mcd_trace_data_core_st) that the trace
+ * operations need when nobody streams the trace, with the semantics the
+ * server core expects: FIFO keeps the newest `size` frames (a frame
+ * arriving when full overwrites the oldest and sets wrap); PIPE keeps the
+ * oldest until read_trace consumes them (a frame arriving when full is
+ * lost, counted in `lost`, sets wrap, and the next frame stored carries
+ * MCD_TRACE_MARKER_GAP).  `count` is every frame produced since the last
+ * clear, stored or not.  The caller does the locking.  Used by mcdshm-vp
+ * and the QEMU integration.
+ */
+struct mcdshm_tracebuf {
+    uint32_t mode;               /* MCD_TRACE_MODE_FIFO or _PIPE */
+    uint64_t size;               /* capacity in frames */
+    mcd_trace_data_core_st *buf; /* size frames once allocated, or NULL */
+    uint64_t head;               /* index of the oldest frame */
+    uint64_t frames;             /* valid frames */
+    uint64_t count;              /* produced since the last clear */
+    uint64_t lost;               /* PIPE: produced but not stored */
+    bool wrap;                   /* FIFO overwrote / PIPE lost frames */
+    bool gap;                    /* PIPE: mark the next stored frame */
+};
+
+/* Store one frame; nothing while no buffer is allocated. */
+void mcdshm_tracebuf_put(struct mcdshm_tracebuf *b,
+                         const mcd_trace_data_core_st *f);
+
+/* Empty the buffer and its counters (keeps mode, size and memory). */
+void mcdshm_tracebuf_clear(struct mcdshm_tracebuf *b);
+
+/* A new mode or size: the buffer starts empty and unallocated. */
+void mcdshm_tracebuf_set(struct mcdshm_tracebuf *b, uint32_t mode,
+                         uint64_t size);
+
+/* Allocate the frames if not yet: 0, or -ENOMEM.  _free() releases them. */
+int mcdshm_tracebuf_alloc(struct mcdshm_tracebuf *b);
+void mcdshm_tracebuf_free(struct mcdshm_tracebuf *b);
+
+/* Zero @state and fill mode, wraparound, frames, count and size; the
+ * caller adds state, timestamps and info_str. */
+void mcdshm_tracebuf_fill(const struct mcdshm_tracebuf *b,
+                          mcd_trace_state_st *state);
+
+/* The read_trace operation on the buffer: checks @frame_size, @frames and
+ * @start (each failure named in *st), copies, and in PIPE mode consumes
+ * what it returns and what it skipped.  Returns 0, or -1 with *st. */
+int mcdshm_tracebuf_read(struct mcdshm_tracebuf *b, uint64_t start,
+                         uint32_t *num, uint32_t frame_size, void *frames,
+                         struct mcdshm_status *st);
+
 /* Fill @st and return -1, for `return mcdshm_fail(st, code, "...", ...);`. */
 int mcdshm_fail(struct mcdshm_status *st, mcd_error_code_et code,
                 const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -111,11 +111,8 @@ typedef struct McdqTrig {
  */
 typedef struct McdqTrace {
     struct mcdshm_server *stream; /* qatomic: set by trace_stream */
-    uint32_t state, mode;
-    uint64_t size;               /* frames */
-    mcd_trace_data_core_st *buf; /* size frames once armed */
-    uint64_t head, frames, count, lost;
-    bool wrap, gap;
+    uint32_t state;
+    struct mcdshm_tracebuf b; /* the frames, allocated once armed */
     bool run_marker; /* the next frame is the first of a run */
     uint64_t pc;     /* pc of the instruction executing now */
 } McdqTrace;
@@ -817,7 +814,7 @@ static bool mq_data_match(CPUState *cpu, McdqTrig *t, uint64_t addr)
 
 static bool mq_trace_on(McdqCore *c)
 {
-    return c->tr.buf && (c->tr.state == MCD_TRACE_STATE_ARM ||
+    return c->tr.b.buf && (c->tr.state == MCD_TRACE_STATE_ARM ||
                          c->tr.state == MCD_TRACE_STATE_TRIGGER);
 }
 
@@ -826,29 +823,9 @@ static void mq_trace_put(McdqTrace *tr, uint32_t core,
                          const mcd_trace_data_core_st *f)
 {
     struct mcdshm_server *stream = qatomic_read(&tr->stream);
-    mcd_trace_data_core_st *slot;
 
-    if (stream && mcdshm_server_trace_put(stream, core, MQ_TRACE_ID, f, 1)) {
-        return;
-    }
-    tr->count++;
-    if (tr->frames < tr->size) {
-        slot = &tr->buf[(tr->head + tr->frames) % tr->size];
-        tr->frames++;
-    } else if (tr->mode == MCD_TRACE_MODE_FIFO) {
-        slot = &tr->buf[tr->head];
-        tr->head = (tr->head + 1) % tr->size;
-        tr->wrap = true;
-    } else {
-        tr->lost++;
-        tr->wrap = true;
-        tr->gap = true;
-        return;
-    }
-    *slot = *f;
-    if (tr->gap) {
-        slot->marker |= MCD_TRACE_MARKER_GAP;
-        tr->gap = false;
+    if (!stream || !mcdshm_server_trace_put(stream, core, MQ_TRACE_ID, f, 1)) {
+        mcdshm_tracebuf_put(&tr->b, f);
     }
 }
 
@@ -1754,19 +1731,14 @@ static uint32_t mq_traces(void *opaque, uint32_t core, mcd_trace_info_st *out,
 static void mq_trace_fill(const McdqTrace *tr, uint32_t core,
                           mcd_trace_state_st *state)
 {
-    memset(state, 0, sizeof(*state));
+    mcdshm_tracebuf_fill(&tr->b, state);
     state->state = tr->state;
-    state->mode = tr->mode;
-    state->wraparound = tr->wrap;
-    state->frames = tr->frames;
-    state->count = tr->count;
-    state->size = tr->size;
     state->timestamp_accuracy = 100;
     state->timestamp_is_time = TRUE;
     snprintf(state->info_str, sizeof(state->info_str),
              "cpu%" PRIu32 " instructions (single-stepped while on): %" PRIu64
              " frames buffered, %" PRIu64 " produced, %" PRIu64 " lost",
-             core, tr->frames, tr->count, tr->lost);
+             core, tr->b.frames, tr->b.count, tr->b.lost);
 }
 
 static int mq_trace_state(void *opaque, uint32_t core, uint32_t trace_id,
@@ -1781,16 +1753,6 @@ static int mq_trace_state(void *opaque, uint32_t core, uint32_t trace_id,
     mq_trace_fill(&s->cores[core].tr, core, state);
     qemu_mutex_unlock_iothread();
     return 0;
-}
-
-static void mq_trace_clear(McdqTrace *tr)
-{
-    tr->head = 0;
-    tr->frames = 0;
-    tr->count = 0;
-    tr->lost = 0;
-    tr->wrap = false;
-    tr->gap = false;
 }
 
 static int mq_set_trace_state(void *opaque, uint32_t core, uint32_t trace_id,
@@ -1811,8 +1773,8 @@ static int mq_set_trace_state(void *opaque, uint32_t core, uint32_t trace_id,
     qemu_mutex_lock_iothread();
     nstate =
         state->state == MCD_TRACE_STATE_NOCHANGE ? tr->state : state->state;
-    nmode = state->mode == MCD_TRACE_MODE_NOCHANGE ? tr->mode : state->mode;
-    nsize = state->size == 0 ? tr->size : state->size;
+    nmode = state->mode == MCD_TRACE_MODE_NOCHANGE ? tr->b.mode : state->mode;
+    nsize = state->size == 0 ? tr->b.size : state->size;
     was_running = mq_running(&s->cores[core]);
     qemu_mutex_unlock_iothread();
     if (nstate == MCD_TRACE_STATE_INIT || nstate == MCD_TRACE_STATE_DISABLE) {
@@ -1826,7 +1788,7 @@ static int mq_set_trace_state(void *opaque, uint32_t core, uint32_t trace_id,
                            state->state);
     }
     if (nmode != MCD_TRACE_MODE_FIFO && nmode != MCD_TRACE_MODE_PIPE) {
-        nmode = tr->mode;
+        nmode = tr->b.mode;
         modified = true;
     }
     if (nsize > MQ_TRACE_MAX) {
@@ -1840,25 +1802,19 @@ static int mq_set_trace_state(void *opaque, uint32_t core, uint32_t trace_id,
         return -1;
     }
     qemu_mutex_lock_iothread();
-    if (nmode != tr->mode || nsize != tr->size) {
-        g_free(tr->buf); /* a new geometry starts empty */
-        tr->buf = NULL;
-        mq_trace_clear(tr);
-        tr->mode = nmode;
-        tr->size = nsize;
+    if (nmode != tr->b.mode || nsize != tr->b.size) {
+        /* a new geometry starts empty */
+        mcdshm_tracebuf_set(&tr->b, nmode, nsize);
     }
     if ((nstate == MCD_TRACE_STATE_ARM || nstate == MCD_TRACE_STATE_TRIGGER) &&
-        !tr->buf) {
-        tr->buf = g_try_new0(mcd_trace_data_core_st, tr->size);
-        if (!tr->buf) {
-            rc = mcdshm_fail(st, MCD_ERR_GENERAL,
-                             "no memory for a trace "
-                             "buffer of %" PRIu64 " frames",
-                             tr->size);
-        }
+        mcdshm_tracebuf_alloc(&tr->b) < 0) {
+        rc = mcdshm_fail(st, MCD_ERR_GENERAL,
+                         "no memory for a trace "
+                         "buffer of %" PRIu64 " frames",
+                         tr->b.size);
     }
     if (clear) {
-        mq_trace_clear(tr);
+        mcdshm_tracebuf_clear(&tr->b);
     }
     if (rc == 0) {
         tr->state = nstate;
@@ -1891,47 +1847,15 @@ static int mq_read_trace(void *opaque, uint32_t core, uint32_t trace_id,
                          uint64_t start, uint32_t *num, uint32_t frame_size,
                          void *frames, struct mcdshm_status *st)
 {
-    mcd_trace_data_core_st *out = frames;
     McdShm *s = opaque;
-    McdqTrace *tr;
-    uint64_t avail, n, i;
-    int rc = 0;
+    int rc;
 
     if (mq_trace_check(s, core, trace_id, st) < 0) {
         return -1;
     }
-    if (frame_size != sizeof(mcd_trace_data_core_st)) {
-        return mcdshm_fail(st, MCD_ERR_PARAM,
-                           "frame_size %" PRIu32 " is not %zu "
-                           "(mcd_trace_data_core_st, format CORE_EXECUTE)",
-                           frame_size, sizeof(mcd_trace_data_core_st));
-    }
-    if (*num != 0 && !frames) {
-        return mcdshm_fail(st, MCD_ERR_PARAM,
-                           "frames is NULL for %" PRIu32 " frames", *num);
-    }
-    tr = &s->cores[core].tr;
     qemu_mutex_lock_iothread();
-    if (start > tr->frames) {
-        rc = mcdshm_fail(st, MCD_ERR_PARAM,
-                         "start %" PRIu64 " is beyond the %" PRIu64
-                         " frames buffered",
-                         start, tr->frames);
-        goto out;
-    }
-    avail = tr->frames - start;
-    n = *num == 0 || avail < *num ? avail : *num;
-    n = MIN(n, UINT32_MAX);
-    for (i = 0; *num != 0 && i < n; i++) {
-        out[i] = tr->buf[(tr->head + start + i) % tr->size];
-    }
-    if (*num != 0 && tr->mode == MCD_TRACE_MODE_PIPE) {
-        /* reading consumes: what was skipped before start goes too */
-        tr->head = (tr->head + start + n) % tr->size;
-        tr->frames -= start + n;
-    }
-    *num = (uint32_t)n;
-out:
+    rc = mcdshm_tracebuf_read(&s->cores[core].tr.b, start, num, frame_size,
+                              frames, st);
     qemu_mutex_unlock_iothread();
     return rc;
 }
@@ -2095,8 +2019,8 @@ static void mq_start(McdShm *s)
         s->cores[i].cpu = cpu;
         s->cores[i].global = true;
         s->cores[i].tr.state = MCD_TRACE_STATE_OFF;
-        s->cores[i].tr.mode = MCD_TRACE_MODE_FIFO;
-        s->cores[i].tr.size = MQ_TRACE_DEFAULT;
+        mcdshm_tracebuf_set(&s->cores[i].tr.b, MCD_TRACE_MODE_FIFO,
+                            MQ_TRACE_DEFAULT);
         i++;
     }
     s->regs = g_new0(McdqReg, MQ_MAX_REGS);

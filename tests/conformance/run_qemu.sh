@@ -12,6 +12,8 @@
 # stopped (SIGTERM, then SIGKILL after 5 s) and the directory removed on
 # every exit path.  Exit status: BIN's, or 1 if QEMU does not come up or
 # dies while BIN runs (its log is shown).
+# MCDSHM_EXTRA_CONFIG: more config-string keys for BIN (e.g.
+# McdShmTraceLanes=0).
 set -eu
 
 if [ $# -lt 4 ]; then
@@ -85,7 +87,7 @@ done
 
 export MCDSHM_RUNTIME_DIR="$dir"
 export MCDSHM_LIB="$lib"
-export MCDSHM_CONFIG="McdShmEndpoint=\"$sock\""
+export MCDSHM_CONFIG="McdShmEndpoint=\"$sock\" ${MCDSHM_EXTRA_CONFIG:-}"
 export MCDSHM_TARGET=qemu
 export MCDSHM_TEST_ELF="$elf"
 export MCDSHM_QEMU_PID="$qemu_pid"
