@@ -270,23 +270,36 @@ struct chl_target {
     const mcd_core_con_info_st *con_info;
 };
 
-static int chl_enter(struct mcdc_call *x, const mcd_core_st *core,
-                     struct chl_target *t)
+/*
+ * Identify a channel call's target before its arguments are checked: an
+ * open core, so that its errors are filed under that core like every other
+ * core function's, or a system/device (the core-less slot).
+ */
+static int chl_use(struct mcdc_call *x, const mcd_core_st *core,
+                   struct chl_target *t)
 {
     memset(t, 0, sizeof(*t));
     if (!core) {
         return mcdc_fail(x, -EINVAL, "core is NULL");
     }
+    t->con_info = core->core_con_info;
     if (core->instance) {
-        t->con_info = core->core_con_info;
-        return mcdc_enter_core(x, core);
+        return mcdc_use_core(x, core);
     }
     if (!core->core_con_info) {
         return mcdc_fail(x, -EINVAL,
                          "core has neither an instance nor a "
                          "core_con_info naming a system or device");
     }
-    t->con_info = core->core_con_info;
+    return 0;
+}
+
+/* Enter the connection of the target chl_use() identified. */
+static int chl_enter(struct mcdc_call *x, struct chl_target *t)
+{
+    if (x->core) {
+        return mcdc_enter(x);
+    }
     t->nheld = mcdc_conns(&t->held, false);
     if (t->nheld <= 0) {
         t->nheld = 0;
@@ -333,8 +346,13 @@ MCD_API_EXPORT mcd_return_et mcd_chl_open_f(const mcd_core_st *core,
     int r;
 
     mcdc_call_init(&x, "mcd_chl_open_f");
-    r = channel ? chl_enter(&x, core, &t)
-                : mcdc_fail(&x, -EINVAL, "channel is NULL");
+    r = chl_use(&x, core, &t);
+    if (r == 0 && !channel) {
+        r = mcdc_fail(&x, -EINVAL, "channel is NULL");
+    }
+    if (r == 0) {
+        r = chl_enter(&x, &t);
+    }
     if (r == 0) {
         r = chl_open(&x, &t, channel);
     }
@@ -379,10 +397,12 @@ MCD_API_EXPORT mcd_return_et mcd_send_msg_f(const mcd_core_st *core,
     int r;
 
     mcdc_call_init(&x, "mcd_send_msg_f");
-    if (!channel || (msg_len && !msg)) {
+    r = chl_use(&x, core, &t);
+    if (r == 0 && (!channel || (msg_len && !msg))) {
         r = mcdc_fail(&x, -EINVAL, "%s is NULL", channel ? "msg" : "channel");
-    } else {
-        r = chl_enter(&x, core, &t);
+    }
+    if (r == 0) {
+        r = chl_enter(&x, &t);
     }
     if (r == 0) {
         r = send_msg(&x, channel->chl_id, msg_len, msg);
@@ -443,13 +463,15 @@ MCD_API_EXPORT mcd_return_et mcd_receive_msg_f(const mcd_core_st *core,
     int r;
 
     mcdc_call_init(&x, "mcd_receive_msg_f");
-    if (!channel || !msg_len || (*msg_len && !msg)) {
+    r = chl_use(&x, core, &t);
+    if (r == 0 && (!channel || !msg_len || (*msg_len && !msg))) {
         r = mcdc_fail(&x, -EINVAL, "%s is NULL",
                       !channel   ? "channel"
                       : !msg_len ? "msg_len"
                                  : "msg");
-    } else {
-        r = chl_enter(&x, core, &t);
+    }
+    if (r == 0) {
+        r = chl_enter(&x, &t);
     }
     if (r == 0) {
         r = receive_msg(&x, channel->chl_id, timeout, msg_len, msg);
@@ -466,10 +488,12 @@ static mcd_return_et chl_id_call(const char *fn, const mcd_core_st *core,
     int r;
 
     mcdc_call_init(&x, fn);
-    if (!channel) {
+    r = chl_use(&x, core, &t);
+    if (r == 0 && !channel) {
         r = mcdc_fail(&x, -EINVAL, "channel is NULL");
-    } else {
-        r = chl_enter(&x, core, &t);
+    }
+    if (r == 0) {
+        r = chl_enter(&x, &t);
     }
     if (r == 0) {
         memset(&b, 0, sizeof(b));

@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "host-side/lib/client.h"
+#include "shm/txcheck.h"
 
 #define DESC_SIZE ((uint32_t)sizeof(struct mcdshm_tx))
 
@@ -277,24 +278,21 @@ static int collect(struct run *t)
     return r;
 }
 
-/* Check the tool's list before anything is sent. */
+/*
+ * Check the tool's list before anything is sent or read through the
+ * window, with the checks the server makes (shm/txcheck.c): both paths
+ * accept and refuse the same lists with the same messages.
+ */
 static int check_list(struct mcdc_call *x, const mcd_txlist_st *tl)
 {
-    const mcd_tx_st *tx;
+    char msg[160];
     uint32_t i;
+    int r;
 
     for (i = 0; i < tl->num_tx; i++) {
-        tx = &tl->tx[i];
-        if (tx->access_type < MCD_TX_AT_R || tx->access_type > MCD_TX_AT_WR) {
-            return mcdc_fail(x, -EINVAL,
-                             "txlist->tx[%u].access_type %u is not 1..4 (R, "
-                             "W, RW, WR)",
-                             i, tx->access_type);
-        }
-        if (tx->num_bytes && !tx->data) {
-            return mcdc_fail(x, -EINVAL,
-                             "txlist->tx[%u].data is NULL with num_bytes %u", i,
-                             tx->num_bytes);
+        r = mcdshm_tx_check(&tl->tx[i], i, msg, sizeof(msg));
+        if (r < 0) {
+            return mcdc_fail(x, r, "%s", msg);
         }
     }
     return 0;

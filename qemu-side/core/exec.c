@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "core_pvt.h"
+#include "shm/txcheck.h"
 
 /* --- Transaction lists --- */
 
@@ -36,13 +37,13 @@ static mcd_return_et exec_check_tx(struct mcdcore__call *cl, uint32_t i,
                                    const mcd_memspace_st *sp, uint32_t nsp,
                                    const mcd_memspace_st **space)
 {
+    char msg[160];
     uint32_t j;
 
-    if (tx->access_type < MCD_TX_AT_R || tx->access_type > MCD_TX_AT_WR) {
-        return mcdcore__error(cl, MCD_ERR_TXLIST_TX,
-                              "tx %" PRIu32 ": access_type %" PRIu32
-                              " is not R (1), W (2), RW (3) or WR (4)",
-                              i, tx->access_type);
+    /* The checks every path makes (the stub's decoder made them already
+     * for a list that came through it). */
+    if (mcdshm_tx_check(tx, i, msg, sizeof(msg)) < 0) {
+        return mcdcore__error(cl, MCD_ERR_TXLIST_TX, "%s", msg);
     }
     for (j = 0, *space = NULL; j < nsp && !*space; j++) {
         *space = sp[j].mem_space_id == tx->addr.mem_space_id ? &sp[j] : NULL;
@@ -53,24 +54,6 @@ static mcd_return_et exec_check_tx(struct mcdcore__call *cl, uint32_t i,
                               " is not a memory space of core %s",
                               i, tx->addr.mem_space_id,
                               mcdcore__core_name(cl->c, cl->core));
-    }
-    if (tx->access_width > 8 || (tx->access_width & (tx->access_width - 1))) {
-        return mcdcore__error(cl, MCD_ERR_TXLIST_TX,
-                              "tx %" PRIu32 ": access_width %u is not 0, 1, "
-                              "2, 4 or 8",
-                              i, tx->access_width);
-    }
-    if (tx->access_width && tx->num_bytes % tx->access_width) {
-        return mcdcore__error(cl, MCD_ERR_TXLIST_TX,
-                              "tx %" PRIu32 ": num_bytes %" PRIu32
-                              " is not a multiple of access_width %u",
-                              i, tx->num_bytes, tx->access_width);
-    }
-    if (tx->num_bytes && !tx->data) {
-        return mcdcore__error(cl, MCD_ERR_TXLIST_TX,
-                              "tx %" PRIu32 ": data is NULL for %" PRIu32
-                              " bytes",
-                              i, tx->num_bytes);
     }
     return MCD_RET_ACT_NONE;
 }

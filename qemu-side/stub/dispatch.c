@@ -70,9 +70,11 @@
  *     of the returned struct_size (and type) with min(struct_size,
  *     max_trig_size) bytes of it.
  * 12. execute_txlist.  num_tx 1..64, tx exactly num_tx descriptors; per
- *     descriptor access_type 1..4, core_mode 0..32, addr_space_type 0..4,
- *     pads zero, data inside payload_len and not overlapping the
- *     descriptor array (empty ranges never overlap).  The core's data
+ *     descriptor the checks of shm/txcheck.c (access_type 1..4,
+ *     access_width 0, 1, 2, 4 or 8 dividing num_bytes, core_mode 0..32,
+ *     addr_space_type 0..4), the same the client library makes before a
+ *     window read; then pads zero, data inside payload_len and not
+ *     overlapping the descriptor array (empty ranges never overlap).  The core's data
  *     pointers point into the payload (zero copy).  The answer has
  *     num_tx_ok and num_bytes_ok[i] for i < num_tx (0 after), clamped to
  *     what was asked, also on failure.
@@ -102,6 +104,7 @@
 #include "qemu-side/core/core.h"
 #include "qemu-side/stub/dispatch.h"
 #include "shm/records.h"
+#include "shm/txcheck.h"
 
 /* One memcpy converts a mirror to its API structure and back. */
 #define SAME_SIZE(api, mirror) \
@@ -133,7 +136,6 @@ SAME_SIZE(mcd_trace_state_st, mcdshm_trace_state);
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define TRIG_MAX_SIZE sizeof(((struct mcdshm_trig *)0)->u)
-#define MAX_CORE_MODE 32
 #define MAX_STRS 2 /* most private buffers one function needs */
 
 /* A fixed-size string field of a mirror structure. */
@@ -1074,27 +1076,34 @@ static int do_qry_trig_set_state(struct dctx *c)
  * Transaction lists
  */
 
-/* Check descriptor @i (a private copy) and build the core's transaction. */
+/*
+ * Check descriptor @i (a private copy) and build the core's transaction.
+ * Its fields are checked by mcdshm_tx_check(), as the client library
+ * checks them before it reads through the window; then what only the
+ * record has (pads, the data's place in the payload).
+ */
 static void check_tx(struct dctx *c, const struct mcdshm_tx *d, uint32_t i,
                      struct mcdshm_span descs, mcd_tx_st *tx)
 {
     uint64_t end = (uint64_t)d->data_off + d->num_bytes;
-    char name[32];
+    char name[160];
 
+    memset(tx, 0, sizeof(*tx));
+    memcpy(&tx->addr, &d->addr, sizeof(tx->addr));
+    tx->access_type = d->access_type;
+    tx->options = d->options;
+    tx->access_width = d->access_width;
+    tx->core_mode = d->core_mode;
+    tx->num_bytes = d->num_bytes;
+    tx->data = c->payload + d->data_off;
     /* Names are formatted only for a check that fails: a list of 64
      * transactions must not cost 192 snprintf calls. */
-    if (d->addr.addr_space_type > MCD_HW_THREAD_ID ||
-        !all_zero(&d->addr.pad, sizeof(d->addr.pad))) {
+    if (!c->err && mcdshm_tx_check(tx, i, name, sizeof(name)) < 0) {
+        fail(c, -EINVAL, "%s", name);
+    }
+    if (!all_zero(&d->addr.pad, sizeof(d->addr.pad))) {
         snprintf(name, sizeof(name), "tx[%u].addr", i);
         check_addr(c, &d->addr, name);
-    }
-    if (d->access_type < MCD_TX_AT_R || d->access_type > MCD_TX_AT_WR) {
-        fail(c, -EINVAL, "tx[%u].access_type %u is not 1..4 (R, W, RW, WR)", i,
-             d->access_type);
-    }
-    if (d->core_mode > MAX_CORE_MODE) {
-        fail(c, -EINVAL, "tx[%u].core_mode %u is not 0..%u", i, d->core_mode,
-             MAX_CORE_MODE);
     }
     if (!all_zero(d->pad0, sizeof(d->pad0)) ||
         !all_zero(&d->pad1, sizeof(d->pad1))) {
@@ -1114,14 +1123,6 @@ static void check_tx(struct dctx *c, const struct mcdshm_tx *d, uint32_t i,
              "descriptors [0x%x, +0x%x)",
              i, d->data_off, d->num_bytes, descs.off, descs.len);
     }
-    memset(tx, 0, sizeof(*tx));
-    memcpy(&tx->addr, &d->addr, sizeof(tx->addr));
-    tx->access_type = d->access_type;
-    tx->options = d->options;
-    tx->access_width = d->access_width;
-    tx->core_mode = d->core_mode;
-    tx->num_bytes = d->num_bytes;
-    tx->data = c->payload + d->data_off;
 }
 
 static int do_execute_txlist(struct dctx *c)

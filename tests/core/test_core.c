@@ -1630,7 +1630,7 @@ CORE_TEST(txlist_validation)
     tx[1] = tx_make(SP_PHYS, 0, 9, 0, d, 4);
     FAILS(mcdcore_execute_txlist(S, uid, &l));
     cr_assert_eq(l.num_tx_ok, 1);
-    expect_err(S, uid, MCD_ERR_TXLIST_TX, "tx 1: access_type 9");
+    expect_err(S, uid, MCD_ERR_TXLIST_TX, "tx[1].access_type 9");
     tx[1] = tx_make(SP_PHYS, 0, MCD_TX_AT_R, 3, d, 6);
     FAILS(mcdcore_execute_txlist(S, uid, &l));
     expect_err(S, uid, MCD_ERR_TXLIST_TX, "access_width 3");

@@ -791,6 +791,34 @@ Test(client, channels)
                  MCD_ERR_CHL_MESSAGE_FAILED, "no channel 3");
 }
 
+/* A channel function's argument error is filed under its core, like every
+ * other core function's: the core's mcd_qry_error_info_f gives it. */
+Test(client, channel_errors_filed_under_their_core)
+{
+    mcd_chl_st chl = { .type = MCD_CHL_TYPE_APPLI, .max_msg_len = 64 };
+    uint32_t len = 4;
+    mcd_server_st *s;
+    mcd_core_st *core = setup_core(&s, NULL);
+    uint32_t n = 0;
+
+    OK(mcd_qry_servers_f("", TRUE, 0, &n, NULL), NULL);
+    expect_error(mcd_chl_open_f(core, NULL), core, MCD_ERR_PARAM,
+                 "mcd_chl_open_f: channel is NULL");
+    expect_error(mcd_send_msg_f(core, &chl, 4, NULL), core, MCD_ERR_PARAM,
+                 "mcd_send_msg_f: msg is NULL");
+    expect_error(mcd_receive_msg_f(core, &chl, 0, &len, NULL), core,
+                 MCD_ERR_PARAM, "mcd_receive_msg_f: msg is NULL");
+    expect_error(mcd_chl_reset_f(core, NULL), core, MCD_ERR_PARAM,
+                 "mcd_chl_reset_f: channel is NULL");
+    expect_error(mcd_chl_close_f(core, NULL), core, MCD_ERR_PARAM,
+                 "mcd_chl_close_f: channel is NULL");
+    /* The core-less slot is untouched by them. */
+    cr_assert_eq(last_error(NULL).error_code, MCD_ERR_NONE, "%s",
+                 last_error(NULL).error_str);
+    expect_error(mcd_chl_open_f(NULL, &chl), NULL, MCD_ERR_PARAM,
+                 "core is NULL");
+}
+
 /* ------------------------------------------------------------------------
  * Transaction lists
  */
@@ -972,7 +1000,7 @@ Test(client, txlist_arguments_checked_locally)
 
     make_tx(&tx, 0, 9, b, 4);
     expect_error(mcd_execute_txlist_f(core, &tl), core, MCD_ERR_PARAM,
-                 "txlist->tx[0].access_type 9");
+                 "tx[0].access_type 9");
     make_tx(&tx, 0, MCD_TX_AT_R, NULL, 4);
     expect_error(mcd_execute_txlist_f(core, &tl), core, MCD_ERR_PARAM,
                  "data is NULL");

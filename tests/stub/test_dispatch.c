@@ -1074,6 +1074,7 @@ Test(dispatch, txlist_data_overlapping_descriptors_refused)
     two_tx(d);
     d[1].data_off = 0x5f;
     d[1].num_bytes = 1;
+    d[1].access_width = 1;
     put(0, d, sizeof(d));
     refused(MCD_ERR_PARAM, "overlaps");
     two_tx(d);
@@ -1090,11 +1091,13 @@ Test(dispatch, txlist_data_outside_payload)
     two_tx(d);
     d[1].data_off = 0xffffffffu;
     d[1].num_bytes = 2;
+    d[1].access_width = 2;
     put(0, d, sizeof(d));
     refused(MCD_ERR_PARAM, "tx[1] data [0xffffffff, +0x2) is outside");
     two_tx(d);
     d[1].data_off = 256;
     d[1].num_bytes = 9;
+    d[1].access_width = 1;
     put(0, d, sizeof(d));
     refused(MCD_ERR_PARAM, "outside the request's 264 payload bytes");
 }
