@@ -190,7 +190,8 @@ extern bool cli_midline;
  * cli_check: turn an MCD return code into an exit status.
  * MCD_RET_ACT_NONE is success; MCD_RET_ACT_HANDLE_EVENT is success too,
  * with the events (reset, power down, hardware failure) shown on stderr
- * unless -q; anything else prints "mcdshm: <fn>: <error_str> (error 0x..)"
+ * unless -q; anything else prints "mcdshm: <fn>: <error_str> (NAME 0x..)",
+ * NAME the error code's (MCD_ERR_TXLIST_READ)
  * from mcd_qry_error_info_f(core).
  * @param c: the invocation
  * @param core: the core the call was made on, or NULL for core-less calls
@@ -208,6 +209,14 @@ int cli_check(const struct cli *c, const mcd_core_st *core, const char *fn,
  * @return nothing
  */
 void cli_error_info(const mcd_core_st *core, mcd_error_info_st *info);
+
+/**
+ * cli_error_name: "MCD_ERR_TXLIST_READ 0x2100" for an MCD error code
+ * ("error 0x..." for a code the API does not name).
+ * @param buf: receives the text
+ * @return buf
+ */
+const char *cli_error_name(uint32_t code, char *buf, size_t size);
 
 /**
  * cli_report_mcd: print a failure described by @info as cli_check() does.
@@ -465,6 +474,23 @@ char *cli_reg_format(const uint8_t *val, uint32_t bytes, char *buf);
  * @return CLI_OK or CLI_ERR_FAIL (no such register, or the read failed)
  */
 int cli_read_pc(const struct cli *c, const mcd_core_st *core, uint64_t *pc);
+
+/**
+ * cli_insn_align: the instruction alignment of @core in bytes, from its
+ * core_type: AArch64 4, ARM 2, RISC-V 2 with the C extension (misa) and
+ * 4 without, any other architecture 1.
+ * @return CLI_OK or CLI_ERR_FAIL (misa could not be read)
+ */
+int cli_insn_align(const struct cli *c, const mcd_core_st *core,
+                   uint32_t *align);
+
+/**
+ * cli_check_pc: refuse a program counter @pc that is not a multiple of
+ * the instruction alignment, naming @what (e.g. "ADDR").
+ * @return CLI_OK, CLI_ERR_USAGE or CLI_ERR_FAIL
+ */
+int cli_check_pc(const struct cli *c, const mcd_core_st *core, uint64_t pc,
+                 const char *what);
 
 /* ---- commands ---- */
 

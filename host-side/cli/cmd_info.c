@@ -204,6 +204,7 @@ static void info_target(struct cli *c)
     char config[SERVER_CONFIG_LEN] = "";
     uint32_t len = sizeof(config), i;
     mcd_error_info_st err;
+    char name[64];
 
     printf("implementation: %.31s %u.%u build %u (%.15s), MCD API %u.%u\n",
            c->impl.vendor, c->impl.v_imp_major, c->impl.v_imp_minor,
@@ -213,8 +214,8 @@ static void info_target(struct cli *c)
         /* Shown, but no reason to fail `info`: fall back on the string
          * the server handle keeps. */
         cli_error_info(NULL, &err);
-        cli_note(c, "mcd_qry_server_config_f: %s (error 0x%x)", err.error_str,
-                 (unsigned)err.error_code);
+        cli_note(c, "mcd_qry_server_config_f: %s (%s)", err.error_str,
+                 cli_error_name(err.error_code, name, sizeof(name)));
         snprintf(config, sizeof(config), "%s",
                  c->server->config_string ? c->server->config_string : "");
     }

@@ -213,7 +213,10 @@ int cmd_setreg(struct cli *c, const struct cli_opts *o)
                              "VALUE %s does not fit the %u-bit register "
                              "'%s'",
                              o->arg[1], (unsigned)r->regsize, r->regname);
-    } else {
+    } else if (strcasecmp(r->regname, "pc") == 0) {
+        rc = cli_check_pc(c, c->core, o->num[1], "VALUE");
+    }
+    if (rc == CLI_OK) {
         rc = cli_reg_write(c, c->core, r, o->num[1]);
     }
     if (rc == CLI_OK) {

@@ -372,8 +372,9 @@ int cmd_run_to(struct cli *c, const struct cli_opts *o)
         .len = 1,
         .space = o->space,
     };
+    int rc = cli_check_pc(c, c->core, o->num[0], "ADDR");
 
-    return run_to_trigger(c, o, &r);
+    return rc == CLI_OK ? run_to_trigger(c, o, &r) : rc;
 }
 
 int cmd_watch_run(struct cli *c, const struct cli_opts *o)

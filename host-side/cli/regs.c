@@ -110,8 +110,15 @@ void cli_regmap_free(struct cli_regmap *map)
     memset(map, 0, sizeof(*map));
 }
 
-const mcd_register_info_st *cli_reg_find(const struct cli_regmap *map,
-                                         const char *name)
+/* The RISC-V integer registers' ABI names, x0..x31. */
+static const char *const rv_abi[32] = {
+    "zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "s0", "s1", "a0",
+    "a1",   "a2", "a3", "a4", "a5",  "a6",  "a7", "s2", "s3", "s4", "s5",
+    "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+};
+
+static const mcd_register_info_st *reg_named(const struct cli_regmap *map,
+                                             const char *name)
 {
     uint32_t i;
 
@@ -121,6 +128,33 @@ const mcd_register_info_st *cli_reg_find(const struct cli_regmap *map,
         }
     }
     return NULL;
+}
+
+const mcd_register_info_st *cli_reg_find(const struct cli_regmap *map,
+                                         const char *name)
+{
+    const mcd_register_info_st *r = reg_named(map, name);
+    size_t len = strlen(name);
+    unsigned n;
+    char x[8];
+
+    /* x0..x31 for a target that names them by ABI, and the ABI names
+     * (fp for s0 too) for one that names them x0..x31. */
+    if (!r && (name[0] == 'x' || name[0] == 'X') && len >= 2 && len <= 3 &&
+        strspn(name + 1, "0123456789") == len - 1 &&
+        (len == 2 || name[1] != '0')) {
+        n = (unsigned)atoi(name + 1);
+        r = n < 32 ? reg_named(map, rv_abi[n]) : NULL;
+    }
+    for (n = 0; !r && n < 32; n++) {
+        if (strcasecmp(name, rv_abi[n]) == 0 ||
+            (n == 8 && strcasecmp(name, "fp") == 0)) {
+            snprintf(x, sizeof(x), "x%u", n);
+            r = reg_named(map, x);
+            r = r ? r : reg_named(map, rv_abi[n]);
+        }
+    }
+    return r;
 }
 
 uint32_t cli_reg_bytes(const mcd_register_info_st *reg)
@@ -256,5 +290,67 @@ int cli_read_pc(const struct cli *c, const mcd_core_st *core, uint64_t *pc)
         *pc |= (uint64_t)val[i] << (8 * i);
     }
     cli_regmap_free(&map);
+    return rc;
+}
+
+/* ELF e_machine values of the architectures whose alignment is known. */
+#define CLI_EM_ARM 40
+#define CLI_EM_AARCH64 183
+#define CLI_EM_RISCV 243
+
+int cli_insn_align(const struct cli *c, const mcd_core_st *core,
+                   uint32_t *align)
+{
+    const mcd_register_info_st *misa;
+    struct cli_regmap map;
+    uint8_t val[REG_MAX_BYTES] = { 0 };
+    uint32_t type = c->core_idx < c->ncores ? c->cores[c->core_idx].core_type
+                                            : 0;
+    int rc = CLI_OK;
+
+    switch (type) {
+    case CLI_EM_AARCH64:
+        *align = 4;
+        return CLI_OK;
+    case CLI_EM_ARM:
+        *align = 2; /* Thumb */
+        return CLI_OK;
+    case CLI_EM_RISCV:
+        break;
+    default:
+        *align = 1;
+        return CLI_OK;
+    }
+    /* RISC-V: 2 with the C extension (misa bit 2), else 4; 2 when the
+     * target does not show misa. */
+    *align = 2;
+    rc = cli_regmap_load(c, core, &map);
+    if (rc != CLI_OK) {
+        return rc;
+    }
+    misa = reg_named(&map, "misa");
+    if (misa && cli_reg_bytes(misa) <= sizeof(val)) {
+        rc = cli_reg_read(c, core, &misa, 1, val, sizeof(val));
+        if (rc == CLI_OK && !(val[0] & (1u << 2))) {
+            *align = 4;
+        }
+    }
+    cli_regmap_free(&map);
+    return rc;
+}
+
+int cli_check_pc(const struct cli *c, const mcd_core_st *core, uint64_t pc,
+                 const char *what)
+{
+    uint32_t align;
+    int rc = cli_insn_align(c, core, &align);
+
+    if (rc == CLI_OK && pc % align) {
+        rc = cli_usage_error(c,
+                             "%s 0x%llx is not a multiple of %u, the "
+                             "instruction alignment of %s",
+                             what, (unsigned long long)pc, (unsigned)align,
+                             cli_core_name(c, c->core_idx));
+    }
     return rc;
 }

@@ -10,7 +10,9 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,25 +81,154 @@ static int initialize(struct cli *c)
     return rc;
 }
 
+/* The config keys libmcdshm knows (README, "Configuration string"). */
+static const char *const config_keys[] = {
+    "McdHostName",      "McdServerName",       "McdSystemInstance",
+    "McdServerKey",     "McdExitIfLastClient", "McdShmEndpoint",
+    "McdShmRelay",      "McdShmRelayKey",      "McdShmRelayPlain",
+    "McdShmRelayTimeoutMs", "McdShmPolicy",    "McdShmTimeoutMs",
+    "McdShmWindow",     "McdShmTraceLanes",    "McdShmTraceFrames",
+};
+
+/* Edit distance of @a (@n bytes) and @b, case-insensitive. */
+static size_t distance(const char *a, size_t n, const char *b)
+{
+    size_t m = strlen(b), row[64], i, j, diag, up;
+
+    if (n >= 64 || m >= 64) {
+        return SIZE_MAX;
+    }
+    for (j = 0; j <= m; j++) {
+        row[j] = j;
+    }
+    for (i = 1; i <= n; i++) {
+        diag = row[0];
+        row[0] = i;
+        for (j = 1; j <= m; j++) {
+            up = row[j];
+            row[j] = diag + (tolower((unsigned char)a[i - 1]) !=
+                             tolower((unsigned char)b[j - 1]));
+            if (up + 1 < row[j]) {
+                row[j] = up + 1;
+            }
+            if (row[j - 1] + 1 < row[j]) {
+                row[j] = row[j - 1] + 1;
+            }
+            diag = up;
+        }
+    }
+    return row[m];
+}
+
+/*
+ * Warn about each key of -c that the library does not know (it ignores
+ * them, as MCD wants of keys meant for other implementations), naming the
+ * nearest known key: a typo must not pass silently.
+ */
+static void warn_unknown_keys(const struct cli *c)
+{
+    const char *p = c->config_raw, *key, *best;
+    size_t n, i, d, bestd;
+
+    while (p && *p) {
+        p += strspn(p, " \t\n");
+        key = p;
+        n = strcspn(p, "= \t\n");
+        p += n;
+        if (*p == '=') {
+            p++;
+            p += *p == '"' ? strcspn(p + 1, "\"") + 2 : strcspn(p, " \t\n");
+            if (p > c->config_raw + strlen(c->config_raw)) {
+                p = c->config_raw + strlen(c->config_raw);
+            }
+        }
+        if (n == 0) {
+            continue;
+        }
+        best = NULL;
+        bestd = SIZE_MAX;
+        for (i = 0; i < sizeof(config_keys) / sizeof(config_keys[0]); i++) {
+            d = distance(key, n, config_keys[i]);
+            if (d < bestd) {
+                bestd = d;
+                best = config_keys[i];
+            }
+        }
+        if (bestd == 0) {
+            continue;
+        }
+        if (bestd <= n / 3 + 1) {
+            fprintf(stderr,
+                    "mcdshm: warning: unknown config key '%.*s' (ignored); "
+                    "did you mean %s?\n",
+                    (int)n, key, best);
+        } else {
+            fprintf(stderr,
+                    "mcdshm: warning: unknown config key '%.*s' (ignored; "
+                    "the nearest known key is %s)\n",
+                    (int)n, key, best);
+        }
+    }
+}
+
+/* Name the live servers on this host, for a server that was not found. */
+static void list_live_servers(void)
+{
+    mcd_server_info_st info[16];
+    mcd_error_info_st e;
+    uint32_t n = 0, i;
+
+    if (mcd_qry_servers_f("", TRUE, 0, &n, NULL) == MCD_RET_ACT_NONE && n) {
+        n = n < 16 ? n : 16;
+    }
+    if (n && mcd_qry_servers_f("", TRUE, 0, &n, info) != MCD_RET_ACT_NONE) {
+        cli_error_info(NULL, &e);
+        fprintf(stderr, "mcdshm: cannot list the live servers: %s\n",
+                e.error_str);
+        return;
+    }
+    if (n == 0) {
+        fprintf(stderr, "mcdshm: no server is running here (this runtime "
+                        "directory has no live endpoint)\n");
+        return;
+    }
+    fprintf(stderr, "mcdshm: live servers:");
+    for (i = 0; i < n; i++) {
+        info[i].server[sizeof(info[i].server) - 1] = '\0';
+        fprintf(stderr, " %s", info[i].server);
+    }
+    fprintf(stderr, "\n");
+}
+
 static int open_server(struct cli *c, const char *config)
 {
-    int rc;
+    mcd_error_info_st info;
+    mcd_return_et ret;
 
-    rc = CLI_MCD(c, NULL, mcd_open_server_f, "", config, &c->server);
-    if (rc != CLI_OK) {
-        c->server = NULL;
-        if (config[0]) {
-            fprintf(stderr,
-                    "mcdshm: could not connect to a server with "
-                    "config '%s'\n",
-                    config);
-        } else {
-            fprintf(stderr, "mcdshm: could not connect to any server (is "
-                            "one running? see 'mcdshm servers')\n");
-        }
-        return CLI_ERR_CONNECT;
+    warn_unknown_keys(c);
+    ret = CLI_RETRY(mcd_open_server_f("", config, &c->server));
+    if (ret == MCD_RET_ACT_NONE) {
+        return CLI_OK;
     }
-    return CLI_OK;
+    c->server = NULL;
+    cli_error_info(NULL, &info);
+    cli_report_mcd("mcd_open_server_f", &info);
+    /* A value the library refuses (McdShmPolicy=fast) is the user's
+     * mistake, not a missing server. */
+    if (info.error_code == MCD_ERR_PARAM &&
+        strstr(info.error_str, "config string")) {
+        fprintf(stderr, "mcdshm: bad --config value; see 'mcdshm help'\n");
+        return CLI_ERR_USAGE;
+    }
+    if (config[0]) {
+        fprintf(stderr,
+                "mcdshm: could not connect to a server with config '%s'\n",
+                config);
+    } else {
+        fprintf(stderr, "mcdshm: could not connect to any server\n");
+    }
+    list_live_servers();
+    return CLI_ERR_CONNECT;
 }
 
 static mcd_return_et qry_systems(const void *ctx, uint32_t start, uint32_t *num,

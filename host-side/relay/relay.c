@@ -1060,6 +1060,33 @@ static int parse(int argc, char **argv, struct relay_opts *o)
     return 0;
 }
 
+/*
+ * Refuse to start for a server that does not answer: connect and shake
+ * hands once, as a session would, then let go.  A relay serving nothing
+ * would tell every remote debugger that something is there.
+ */
+static int check_server(struct relay *rl)
+{
+    struct session probe;
+    char why[MCDC_ERRLEN];
+    int r;
+
+    memset(&probe, 0, sizeof(probe));
+    r = start_session(rl, &probe, why, sizeof(why));
+    if (r < 0) {
+        say("%s%s%s does not answer: %s", rl->o.server ? "server '" : "",
+            rl->o.server ? rl->o.server : rl->path,
+            rl->o.server ? "'" : "", why);
+        say("start the server first (`mcdshm servers` lists the live ones "
+            "in this runtime directory); not serving");
+        return r;
+    }
+    mcdc_conn_down(probe.conn, -ENOTCONN, "relay start-up check done");
+    mcdc_exit_conn(&probe.x);
+    mcdc_conn_put(probe.conn);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static struct relay rl; /* large: sessions */
@@ -1085,6 +1112,9 @@ int main(int argc, char **argv)
                0) {
         say("--server %s: %s", rl.o.server, err);
         return 2;
+    }
+    if (check_server(&rl) < 0) {
+        return 1;
     }
     if (setup(&rl) < 0) {
         teardown(&rl);

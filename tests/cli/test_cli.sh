@@ -368,7 +368,7 @@ check "--u64 is stored little endian" [ "$(hexbytes "$WORK/raw.bin")" = \
 run read $UNMAPPED 16
 check "reading unmapped memory exits 1" rc_is 1
 check "reading unmapped memory shows the MCD error" \
-    has '^mcdshm: mcd_execute_txlist_f: .+ \(error 0x[0-9a-f]+\)$'
+    has '^mcdshm: mcd_execute_txlist_f: .+ \(MCD_ERR_[A-Z_]+ 0x[0-9a-f]+\)$'
 
 # ---- dump ------------------------------------------------------------------
 
@@ -398,7 +398,7 @@ check "dump carries the written bytes" [ "$(hexbytes "$WORK/head.bin")" = \
 run dump $((RAM_END - 0x80000)) 1M "$WORK/fail.bin"
 check "dump past RAM exits 1" rc_is 1
 check "dump past RAM shows the MCD error" \
-    has 'mcd_execute_txlist_f: .+ \(error 0x[0-9a-f]+\)'
+    has 'mcd_execute_txlist_f: .+ \(MCD_ERR_[A-Z_]+ 0x[0-9a-f]+\)'
 check "dump past RAM removes the partial file" [ ! -e "$WORK/fail.bin" ]
 run dump --keep-partial $((RAM_END - 0x80000)) 1M "$WORK/part.bin"
 check "dump --keep-partial exits 1" rc_is 1
@@ -465,7 +465,7 @@ check "break shows the trigger id" has '^breakpoint [0-9]+ at '
 run delete 99
 check "deleting an unknown trigger exits 1" rc_is 1
 check "deleting an unknown trigger shows the MCD error" \
-    has 'mcd_remove_trig_f: .+ \(error 0x'
+    has 'mcd_remove_trig_f: .+ \(MCD_ERR_[A-Z_]+ 0x'
 
 # ---- trace -----------------------------------------------------------------
 
