@@ -67,7 +67,7 @@ enum {
     CLI_OPT_TRACE = 1u << 8,   /* --instructions, --ms, --binary,
                                 * --trace, --size */
     CLI_OPT_RESET = 1u << 9,   /* --class N, --halt, --list */
-    CLI_OPT_UART = 1u << 10,   /* --send TEXT, --receive */
+    CLI_OPT_UART = 1u << 10,   /* --send TEXT, --receive, --new */
 };
 
 /* Kind of a positional argument, checked before connecting. */
@@ -75,6 +75,7 @@ enum cli_arg_kind {
     CLI_ARG_STR,  /* any text */
     CLI_ARG_NUM,  /* a number: decimal or 0x hex (strtoull base 0) */
     CLI_ARG_SIZE, /* a number with an optional K, M or G suffix */
+    CLI_ARG_ADDR, /* a number, or SYMBOL[+OFFSET] of the ELF file */
 };
 
 /* One positional argument of a command. */
@@ -95,8 +96,11 @@ struct cli_opts {
     uint64_t num[CLI_MAX_ARGS];
     char **rest; /* a variadic command's extra words */
     int nrest;
+    unsigned late_syms; /* bit i: arg i is a symbol of the target's ELF,
+                         * looked up once connected */
 
     bool all, raw, keep_partial, binary, halt, list, receive;
+    bool uart_new;           /* uart --new */
     const char *space;       /* --space, NULL = the default space */
     uint32_t width;          /* --width, 0 = any */
     int value_bytes;         /* 4 for --u32, 8 for --u64, 0 = none */
@@ -138,7 +142,9 @@ struct cli {
     const char *config_raw;  /* -c */
     const char *core_sel;    /* -C, NULL = the first core */
     bool quiet;              /* -q */
+    const char *elf;         /* --elf, or the target's program once asked */
     const char *cmd;         /* name of the running command */
+    char elf_buf[4096];      /* the target's program */
 
     /* Connection, torn down by cli_disconnect() */
     bool initialized;
@@ -393,6 +399,24 @@ int cli_pick_space(const struct cli *c, const char *sel, bool for_trigger,
                    mcd_memspace_st *out);
 
 /**
+ * cli_blocks: the memory blocks of space @space of @core.
+ * @param out: receives a malloc'ed array (NULL when none); free() it
+ * @return CLI_OK or CLI_ERR_FAIL
+ */
+int cli_blocks(const struct cli *c, const mcd_core_st *core, uint32_t space,
+               mcd_memblock_st **out, uint32_t *n);
+
+/**
+ * cli_check_blocks: check that [@addr, @addr + @len) lies in the memory
+ * blocks of @sp (adjacent blocks count as one), before anything is read
+ * or written; the message names where the memory ends.  A space that
+ * reports no blocks is not checked.
+ * @return CLI_OK or CLI_ERR_FAIL
+ */
+int cli_check_blocks(const struct cli *c, const mcd_memspace_st *sp,
+                     uint64_t addr, uint64_t len);
+
+/**
  * cli_mem_xfer: one memory transaction list of one transaction: read into
  * or write from @buf.  A failure or a short transfer is reported with the
  * MCD message; *done tells how many bytes were transferred either way.
@@ -409,6 +433,21 @@ int cli_pick_space(const struct cli *c, const char *sel, bool for_trigger,
 int cli_mem_xfer(const struct cli *c, const mcd_memspace_st *sp, uint64_t addr,
                  uint8_t *buf, uint32_t len, uint32_t width,
                  mcd_tx_access_type_et at, uint32_t *done);
+
+/* ---- symbols.c ---- */
+
+/** cli_is_symbol: does @s look like SYMBOL or SYMBOL+OFFSET? */
+bool cli_is_symbol(const char *s);
+
+/**
+ * cli_symbol: the address of SYMBOL[+OFFSET] @text in c->elf; without
+ * --elf, the program the target reports having loaded (target command
+ * "info", needs c->core).
+ * @param what: the argument's name in messages, e.g. "ADDR"
+ * @return CLI_OK or CLI_ERR_USAGE (no ELF, no such symbol)
+ */
+int cli_symbol(struct cli *c, const char *what, const char *text,
+               uint64_t *addr);
 
 /* ---- regs.c ---- */
 

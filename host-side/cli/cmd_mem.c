@@ -342,6 +342,9 @@ int cmd_read(struct cli *c, const struct cli_opts *o)
 
     rc = cli_pick_space(c, o->space, false, &j.sp);
     if (rc == CLI_OK) {
+        rc = cli_check_blocks(c, &j.sp, j.addr, j.len);
+    }
+    if (rc == CLI_OK) {
         rc = cli_max_payload(c, c->core, &mp);
     }
     if (rc != CLI_OK) {
@@ -475,6 +478,9 @@ int cmd_write(struct cli *c, const struct cli_opts *o)
     }
     if (rc == CLI_OK) {
         rc = write_bytes(c, o, sp.endian == MCD_ENDIAN_BIG, &bytes, &n);
+    }
+    if (rc == CLI_OK && n) {
+        rc = cli_check_blocks(c, &sp, o->num[0], n);
     }
     /* Pieces of the largest payload, each a multiple of the width. */
     mp = w > 1 && mp >= w ? mp - mp % w : mp;

@@ -38,6 +38,8 @@
 
 /* Default of --timeout-ms for uart. */
 #define UART_DEFAULT_MS 1000
+/* uart --new: at most this many receives drop what was buffered. */
+#define UART_DRAIN_MAX 4096
 
 struct trace_job {
     uint32_t id;
@@ -518,6 +520,35 @@ static int uart_receive(const struct cli *c, const mcd_chl_st *chl, uint32_t ms)
     return rc;
 }
 
+/*
+ * uart --new: drop what the target buffered before the channel was opened
+ * (receives that do not wait, until one comes back empty), so that only
+ * what arrives from now on is shown.
+ */
+static int uart_drain(const struct cli *c, const mcd_chl_st *chl)
+{
+    uint8_t buf[UART_MSG_LEN];
+    uint64_t dropped = 0;
+    uint32_t len, i;
+    int rc = CLI_OK;
+
+    for (i = 0; rc == CLI_OK && i < UART_DRAIN_MAX; i++) {
+        len = chl->max_msg_len && chl->max_msg_len < sizeof(buf)
+                  ? chl->max_msg_len
+                  : sizeof(buf);
+        rc = uart_receive_once(c, chl, 0, buf, &len);
+        if (rc != CLI_OK || len == 0) {
+            break;
+        }
+        dropped += len;
+    }
+    if (rc == CLI_OK && dropped) {
+        cli_note(c, "--new: dropped %llu byte%s buffered before",
+                 (unsigned long long)dropped, dropped == 1 ? "" : "s");
+    }
+    return rc;
+}
+
 int cmd_uart(struct cli *c, const struct cli_opts *o)
 {
     mcd_chl_st chl;
@@ -533,7 +564,10 @@ int cmd_uart(struct cli *c, const struct cli_opts *o)
     if (rc != CLI_OK) {
         return rc;
     }
-    if (o->send) {
+    if (o->uart_new) {
+        rc = uart_drain(c, &chl);
+    }
+    if (rc == CLI_OK && o->send) {
         rc = uart_send(c, &chl, o->send);
     }
     if (rc == CLI_OK && receive) {

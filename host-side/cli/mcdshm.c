@@ -118,7 +118,7 @@ static const struct cli_command commands[] = {
         .check = check_read,
         .need = CLI_NEED_CORE,
         .opts = CLI_OPT_SPACE | CLI_OPT_WIDTH | CLI_OPT_RAW,
-        .args = { { "ADDR", CLI_ARG_NUM, false, 0 },
+        .args = { { "ADDR", CLI_ARG_ADDR, false, 0 },
                   { "LEN", CLI_ARG_SIZE, true, 0 } },
         .synopsis = "read [--space S] [--width W] [--raw] ADDR [LEN]",
         .help = "Show LEN bytes (default 64; K, M, G suffixes) of memory at "
@@ -135,7 +135,7 @@ static const struct cli_command commands[] = {
         .check = check_write,
         .need = CLI_NEED_CORE,
         .opts = CLI_OPT_SPACE | CLI_OPT_WIDTH | CLI_OPT_VALUE,
-        .args = { { "ADDR", CLI_ARG_NUM, false, 0 },
+        .args = { { "ADDR", CLI_ARG_ADDR, false, 0 },
                   { "HEXBYTES", CLI_ARG_STR, true, 0 } },
         .variadic = true,
         .synopsis = "write [--space S] [--width W] ADDR HEXBYTES...|--u32 "
@@ -152,7 +152,7 @@ static const struct cli_command commands[] = {
         .check = check_dump,
         .need = CLI_NEED_CORE,
         .opts = CLI_OPT_SPACE | CLI_OPT_WIDTH | CLI_OPT_KEEP,
-        .args = { { "ADDR", CLI_ARG_NUM, false, 0 },
+        .args = { { "ADDR", CLI_ARG_ADDR, false, 0 },
                   { "LEN", CLI_ARG_SIZE, false, 0 },
                   { "FILE", CLI_ARG_STR, false, 0 } },
         .synopsis = "dump [--space S] [--width W] [--keep-partial] ADDR LEN "
@@ -216,7 +216,7 @@ static const struct cli_command commands[] = {
         .run = cmd_break,
         .need = CLI_NEED_CORE,
         .opts = CLI_OPT_SPACE,
-        .args = { { "ADDR", CLI_ARG_NUM, false, 0 } },
+        .args = { { "ADDR", CLI_ARG_ADDR, false, 0 } },
         .synopsis = "break [--space S] ADDR",
         .help = "Create an instruction breakpoint at ADDR and show its id.  "
                 "Triggers belong to\nthe connection, so it is removed when "
@@ -231,7 +231,7 @@ static const struct cli_command commands[] = {
         .check = check_watch,
         .need = CLI_NEED_CORE,
         .opts = CLI_OPT_SPACE | CLI_OPT_ACCESS,
-        .args = { { "ADDR", CLI_ARG_NUM, false, 0 },
+        .args = { { "ADDR", CLI_ARG_ADDR, false, 0 },
                   { "LEN", CLI_ARG_SIZE, true, 0 } },
         .synopsis = "watch [--space S] [--read|--write|--rw] ADDR [LEN]",
         .help = "Create a watchpoint on LEN bytes (default 1) at ADDR and "
@@ -267,7 +267,7 @@ static const struct cli_command commands[] = {
         .run = cmd_run_to,
         .need = CLI_NEED_CORE,
         .opts = CLI_OPT_SPACE | CLI_OPT_TIMEOUT | CLI_OPT_ALL,
-        .args = { { "ADDR", CLI_ARG_NUM, false, 0 } },
+        .args = { { "ADDR", CLI_ARG_ADDR, false, 0 } },
         .synopsis = "run-to [--space S] [--timeout-ms T] [--all] ADDR",
         .help = "Set a breakpoint at ADDR, run, wait until the core stops, "
                 "show the pc and the\ntrigger, remove the breakpoint.  A "
@@ -285,7 +285,7 @@ static const struct cli_command commands[] = {
         .check = check_watch,
         .need = CLI_NEED_CORE,
         .opts = CLI_OPT_SPACE | CLI_OPT_ACCESS | CLI_OPT_TIMEOUT | CLI_OPT_ALL,
-        .args = { { "ADDR", CLI_ARG_NUM, false, 0 },
+        .args = { { "ADDR", CLI_ARG_ADDR, false, 0 },
                   { "LEN", CLI_ARG_SIZE, true, 0 } },
         .synopsis = "watch-run [--read|--write|--rw] [--timeout-ms T] ADDR "
                     "[LEN]",
@@ -355,13 +355,16 @@ static const struct cli_command commands[] = {
         .run = cmd_uart,
         .need = CLI_NEED_CORE,
         .opts = CLI_OPT_UART | CLI_OPT_TIMEOUT,
-        .synopsis = "uart [--send TEXT] [--receive [--timeout-ms T]]",
+        .synopsis = "uart [--send TEXT] [--receive [--new] [--timeout-ms T]]",
         .help = "Open the target's application channel (MCD_CHL_TYPE_APPLI, "
                 "e.g. a UART),\nsend TEXT and/or copy what arrives to "
                 "stdout for T ms (default 1000).\nWithout options: "
                 "--receive.\n"
                 "  --send TEXT        send TEXT as is\n"
                 "  --receive          receive (after sending, if both)\n"
+                "  --new              show only what arrives from now on: "
+                "drop what the\n"
+                "                     target had buffered before\n"
                 "  --timeout-ms T     how long to receive\n",
     },
 };
@@ -388,6 +391,9 @@ static void usage(FILE *f)
                "  -C, --core N|NAME     the core: index or name (default: "
                "the first)\n"
                "  -q, --quiet           print only what was asked for\n"
+               "      --elf FILE        symbols for ADDR arguments (default: "
+               "the program the\n"
+               "                        target reports having loaded)\n"
                "  -h, --help            this text\n"
                "      --version         versions of the tool and the MCD "
                "library\n"
@@ -396,10 +402,13 @@ static void usage(FILE *f)
     for (i = 0; i < NCOMMANDS; i++) {
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
     }
-    fprintf(f, "\nRun 'mcdshm COMMAND --help' for a command's options.  "
-               "Numbers are decimal or\n0x hex.  Exit status: 0 success, 1 "
-               "a failure (MCD error, I/O, time-out),\n2 usage error, 3 no "
-               "server.\n");
+    fprintf(f, "  %-10s %s\n", "help", "this text, or a command's: help COMMAND");
+    fprintf(f, "\nRun 'mcdshm help COMMAND' (or 'mcdshm COMMAND --help') for a "
+               "command's options.\nNumbers are decimal or 0x hex; an ADDR "
+               "may also be SYMBOL or SYMBOL+OFFSET.\nRegisters: the target's "
+               "names, and x0..x31 for the RISC-V ABI names.\nExit status: 0 "
+               "success, 1 a failure (MCD error, I/O, time-out), 2 usage\n"
+               "error (also a bad --config value), 3 no server.\n");
 }
 
 static void command_help(const struct cli_command *cmd)
@@ -429,7 +438,7 @@ static int show_version(struct cli *c)
     return cli_disconnect(c, rc);
 }
 
-enum { OPT_VERSION = 0x100 };
+enum { OPT_VERSION = 0x100, OPT_ELF };
 
 /*
  * The option getopt_long() refused: a short one by its letter (it may sit
@@ -461,6 +470,7 @@ static int parse_global(struct cli *c, int argc, char **argv, int *first,
         { "config", required_argument, NULL, 'c' },
         { "core", required_argument, NULL, 'C' },
         { "quiet", no_argument, NULL, 'q' },
+        { "elf", required_argument, NULL, OPT_ELF },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, OPT_VERSION },
         { NULL, 0, NULL, 0 },
@@ -485,6 +495,9 @@ static int parse_global(struct cli *c, int argc, char **argv, int *first,
             break;
         case 'q':
             c->quiet = true;
+            break;
+        case OPT_ELF:
+            c->elf = optarg;
             break;
         case 'h':
             usage(stdout);
@@ -517,6 +530,34 @@ static const struct cli_command *find_command(const char *name)
     return NULL;
 }
 
+/* `mcdshm help [COMMAND]` */
+static int help(int argc, char **argv)
+{
+    const struct cli_command *cmd;
+
+    if (argc > 2) {
+        fprintf(stderr, "mcdshm: help: one COMMAND at most\n");
+        return CLI_ERR_USAGE;
+    }
+    if (argc == 1) {
+        usage(stdout);
+        return CLI_OK;
+    }
+    cmd = find_command(argv[1]);
+    if (!cmd && strcmp(argv[1], "help") != 0) {
+        fprintf(stderr, "mcdshm: help: unknown command '%s' (see 'mcdshm "
+                        "help')\n", argv[1]);
+        return CLI_ERR_USAGE;
+    }
+    if (!cmd) {
+        printf("usage: mcdshm help [COMMAND]\nShow the commands, or "
+               "COMMAND's options and arguments.\n");
+        return CLI_OK;
+    }
+    command_help(cmd);
+    return CLI_OK;
+}
+
 /* ------------------------------------------------------------------------
  * A command's options and arguments
  */
@@ -543,6 +584,7 @@ enum {
     OPT_LIST,
     OPT_SEND,
     OPT_RECEIVE,
+    OPT_NEW,
 };
 
 /* Every command option, and the CLI_OPT_* bit that admits it. */
@@ -571,6 +613,7 @@ static const struct {
     { { "list", no_argument, NULL, OPT_LIST }, CLI_OPT_RESET },
     { { "send", required_argument, NULL, OPT_SEND }, CLI_OPT_UART },
     { { "receive", no_argument, NULL, OPT_RECEIVE }, CLI_OPT_UART },
+    { { "new", no_argument, NULL, OPT_NEW }, CLI_OPT_UART },
 };
 
 #define NCMD_OPTIONS (sizeof(cmd_options) / sizeof(cmd_options[0]))
@@ -713,6 +756,9 @@ static int set_option(const struct cli *c, struct cli_opts *o, int val,
     case OPT_SEND:
         o->send = arg;
         return CLI_OK;
+    case OPT_NEW:
+        o->uart_new = true;
+        return CLI_OK;
     case OPT_RECEIVE:
         o->receive = true;
         return CLI_OK;
@@ -721,13 +767,22 @@ static int set_option(const struct cli *c, struct cli_opts *o, int val,
     }
 }
 
-static int parse_arg(const struct cli *c, const struct cli_arg *a,
-                     const char *s, uint64_t *num)
+static int parse_arg(struct cli *c, const struct cli_arg *a, const char *s,
+                     uint64_t *num, bool *late)
 {
     uint64_t max = a->max ? a->max : UINT64_MAX;
     int r;
 
     switch (a->kind) {
+    case CLI_ARG_ADDR:
+        if (cli_parse_u64(s, max, num) == 0 || !cli_is_symbol(s)) {
+            return cli_number(c, a->name, s, max, num);
+        }
+        if (c->elf) {
+            return cli_symbol(c, a->name, s, num);
+        }
+        *late = true; /* the target's program, once connected */
+        return CLI_OK;
     case CLI_ARG_NUM:
         return cli_number(c, a->name, s, max, num);
     case CLI_ARG_SIZE:
@@ -745,11 +800,12 @@ static int parse_arg(const struct cli *c, const struct cli_arg *a,
 }
 
 /* The words after the options: the command's arguments, in order. */
-static int parse_args(const struct cli *c, const struct cli_command *cmd,
-                      int argc, char **argv, struct cli_opts *o)
+static int parse_args(struct cli *c, const struct cli_command *cmd, int argc,
+                      char **argv, struct cli_opts *o)
 {
     const struct cli_arg *a;
     int i = 0, rc = CLI_OK;
+    bool late;
 
     for (a = cmd->args; rc == CLI_OK && a < cmd->args + CLI_MAX_ARGS && a->name;
          a++) {
@@ -760,7 +816,9 @@ static int parse_args(const struct cli *c, const struct cli_command *cmd,
             break;
         }
         o->arg[o->nargs] = argv[i];
-        rc = parse_arg(c, a, argv[i++], &o->num[o->nargs]);
+        late = false;
+        rc = parse_arg(c, a, argv[i++], &o->num[o->nargs], &late);
+        o->late_syms |= late ? 1u << o->nargs : 0;
         o->nargs++;
     }
     if (rc == CLI_OK && i < argc) {
@@ -832,13 +890,33 @@ static void catch_signals(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
+/* Look up the symbols of the target's program, then check again. */
+static int late_symbols(struct cli *c, const struct cli_command *cmd,
+                        struct cli_opts *o)
+{
+    int i, rc = CLI_OK;
+
+    for (i = 0; rc == CLI_OK && i < o->nargs; i++) {
+        if (o->late_syms & (1u << i)) {
+            rc = cli_symbol(c, cmd->args[i].name, o->arg[i], &o->num[i]);
+        }
+    }
+    if (rc == CLI_OK && o->late_syms && cmd->check) {
+        rc = cmd->check(c, o);
+    }
+    return rc;
+}
+
 static int run_command(struct cli *c, const struct cli_command *cmd,
-                       const struct cli_opts *o)
+                       struct cli_opts *o)
 {
     int rc;
 
     catch_signals();
     rc = cli_connect(c, cmd->need);
+    if (rc == CLI_OK) {
+        rc = late_symbols(c, cmd, o);
+    }
     if (rc == CLI_OK) {
         rc = cmd->run(c, o);
     }
@@ -857,6 +935,10 @@ int main(int argc, char **argv)
     int first = 0, rc;
 
     rc = parse_global(&c, argc, argv, &first, &done);
+    if (rc == CLI_OK && !done && strcmp(argv[first], "help") == 0) {
+        rc = help(argc - first, argv + first);
+        done = true;
+    }
     if (rc == CLI_OK && !done) {
         cmd = find_command(argv[first]);
         if (!cmd) {

@@ -549,3 +549,80 @@ int cli_mem_xfer(const struct cli *c, const mcd_memspace_st *sp, uint64_t addr,
     }
     return rc;
 }
+
+struct block_qry {
+    const mcd_core_st *core;
+    uint32_t space;
+};
+
+static mcd_return_et qry_blocks(const void *ctx, uint32_t start, uint32_t *num,
+                                void *out)
+{
+    const struct block_qry *q = ctx;
+
+    return mcd_qry_mem_blocks_f(q->core, q->space, start, num, out);
+}
+
+int cli_blocks(const struct cli *c, const mcd_core_st *core, uint32_t space,
+               mcd_memblock_st **out, uint32_t *n)
+{
+    struct block_qry q = { .core = core, .space = space };
+
+    return cli_list(c, core, "mcd_qry_mem_blocks_f", qry_blocks, &q,
+                    sizeof(**out), (void **)out, n);
+}
+
+/* The block of @b[0..n) holding @addr, or NULL. */
+static const mcd_memblock_st *block_at(const mcd_memblock_st *b, uint32_t n,
+                                       uint64_t addr)
+{
+    uint32_t i;
+
+    for (i = 0; i < n; i++) {
+        if (b[i].start_addr <= addr && addr <= b[i].end_addr) {
+            return &b[i];
+        }
+    }
+    return NULL;
+}
+
+int cli_check_blocks(const struct cli *c, const mcd_memspace_st *sp,
+                     uint64_t addr, uint64_t len)
+{
+    const mcd_memblock_st *k, *prev = NULL;
+    mcd_memblock_st *b;
+    uint64_t at = addr, last = addr + (len - 1);
+    uint32_t n;
+    int rc;
+
+    rc = cli_blocks(c, c->core, sp->mem_space_id, &b, &n);
+    if (rc != CLI_OK || n == 0) {
+        return rc; /* a space without blocks: the target decides */
+    }
+    /* Walk adjacent blocks from ADDR until the range is covered. */
+    while ((k = block_at(b, n, at)) && k->end_addr < last &&
+           k->end_addr != UINT64_MAX) {
+        at = k->end_addr + 1;
+        prev = k;
+    }
+    if (!k && at == addr) {
+        rc = cli_fail(c,
+                      "0x%llx is in no memory block of space '%s' (see "
+                      "'mcdshm info')",
+                      (unsigned long long)addr, sp->mem_space_name);
+    } else if (!k) {
+        rc = cli_fail(c,
+                      "0x%llx + 0x%llx bytes runs past the end of memory "
+                      "block '%.31s' of space '%s' at 0x%llx: only 0x%llx "
+                      "bytes from ADDR are memory (nothing was transferred)",
+                      (unsigned long long)addr, (unsigned long long)len,
+                      prev->mem_block_name, sp->mem_space_name,
+                      (unsigned long long)(at - 1),
+                      (unsigned long long)(at - addr));
+    } else if (k->end_addr < last) {
+        rc = cli_fail(c, "0x%llx + 0x%llx bytes wraps around",
+                      (unsigned long long)addr, (unsigned long long)len);
+    }
+    free(b);
+    return rc;
+}
