@@ -1,10 +1,11 @@
 #!/bin/bash
 # test_cli.sh - end-to-end test of the `mcdshm` command-line tool.
 #
-# Usage: test_cli.sh MCDSHM MCDSHM_VP PROGDIR
+# Usage: test_cli.sh MCDSHM MCDSHM_VP PROGDIR [MCDSHM_RELAY]
 #   MCDSHM     the mcdshm binary under test
 #   MCDSHM_VP  the reference platform, mcdshm-vp
 #   PROGDIR    the guest programs (test_prog.elf, demo.elf)
+#   MCDSHM_RELAY  mcdshm-relay, checked to refuse a dead server (optional)
 #
 # Starts `mcdshm-vp --name clitest-$$ --halted PROGDIR/test_prog.elf` with
 # MCDSHM_RUNTIME_DIR set to a fresh private directory, waits for its
@@ -13,7 +14,12 @@
 # memory round trips, dump (size, contents, failure without truncation),
 # stepping, run-to and watch-run at symbols of test_prog.elf (found with
 # riscv64-unknown-elf-nm), state, reset, cmd, trace, and MCD errors (exit
-# 1) and a missing server (exit 3).  The platform is killed on exit.
+# 1, by name) and a missing server (exit 3, the live ones listed); and the
+# careful-tool checks: ELF symbols (the target's program, --elf), x0..x31
+# and ABI names, a misaligned pc refused, lengths checked against the
+# memory map, help [CMD], bad config values (exit 2) and unknown keys (a
+# warning), uart --new (a second platform runs demo.elf), and
+# mcdshm-relay refusing a server that does not answer.  The platform is killed on exit.
 # Prints one line per failed check and "N passed, M failed"; exits 1 if
 # any check failed, 77 (CTest SKIP_RETURN_CODE) if a tool is missing.
 #
@@ -28,13 +34,14 @@
 # shellcheck disable=SC2162,SC2105
 set -euo pipefail
 
-if [ $# -ne 3 ]; then
-    echo "usage: $0 MCDSHM MCDSHM_VP PROGDIR" >&2
+if [ $# -lt 3 ] || [ $# -gt 4 ]; then
+    echo "usage: $0 MCDSHM MCDSHM_VP PROGDIR [MCDSHM_RELAY]" >&2
     exit 2
 fi
 CLI=$1
 VP=$2
 PROGS=$3
+RELAY=${4:-}
 ELF=$PROGS/test_prog.elf
 NM=${NM:-riscv64-unknown-elf-nm}
 
@@ -55,8 +62,8 @@ for f in "$CLI" "$VP"; do
         exit $SKIP
     fi
 done
-if [ ! -f "$ELF" ]; then
-    echo "SKIP: $ELF not found (the RISC-V guest programs are not built)"
+if [ ! -f "$ELF" ] || [ ! -f "$PROGS/demo.elf" ]; then
+    echo "SKIP: $ELF or demo.elf not found (the RISC-V guest programs are not built)"
     exit $SKIP
 fi
 
@@ -68,8 +75,13 @@ export MCDSHM_RUNTIME_DIR=$RT
 NAME=clitest-$$
 SOCK=$RT/$NAME.sock
 vp_pid=
+demo_pid=
 
 cleanup() {
+    if [ -n "$demo_pid" ]; then
+        kill -KILL "$demo_pid" 2>/dev/null || true
+        wait "$demo_pid" 2>/dev/null || true
+    fi
     if [ -n "$vp_pid" ] && kill -0 "$vp_pid" 2>/dev/null; then
         kill -TERM "$vp_pid" 2>/dev/null || true
         for _ in $(seq 50); do
@@ -258,9 +270,9 @@ check "an unknown command is named" has "unknown command 'frobnicate'"
 run_bare --frobnicate cores
 check "an unknown global option exits 2" rc_is 2
 check "an unknown global option is named" has "'--frobnicate'"
-run read zzz
+run read 0x12zz
 check "a bad number exits 2" rc_is 2
-check "a bad number is named" has "ADDR 'zzz' is not a number"
+check "a bad number is named" has "ADDR '0x12zz' is not a number"
 run read 0x80000000 12Q
 check "a bad size exits 2" rc_is 2
 check "a bad size is named" has "LEN '12Q'"
@@ -367,8 +379,12 @@ check "--u64 is stored little endian" [ "$(hexbytes "$WORK/raw.bin")" = \
 
 run read $UNMAPPED 16
 check "reading unmapped memory exits 1" rc_is 1
-check "reading unmapped memory shows the MCD error" \
-    has '^mcdshm: mcd_execute_txlist_f: .+ \(MCD_ERR_[A-Z_]+ 0x[0-9a-f]+\)$'
+check "reading unmapped memory is refused from the memory map" \
+    has "0x40000000 is in no memory block of space"
+run read --space regs 0x1f00 16
+check "reading a register that does not exist exits 1" rc_is 1
+check "an MCD error is shown by name, then its code" \
+    has '^mcdshm: mcd_execute_txlist_f: .+ \(MCD_ERR_TXLIST_READ 0x2100\)$'
 
 # ---- dump ------------------------------------------------------------------
 
@@ -510,6 +526,127 @@ check "reset --halt exits 0" rc_is 0
 run regs pc
 check "reset puts hart0 back at _start" same_num "$(first_pc)" "$START"
 
+# ---- a careful tool (issue 14, deliverable 6) -----------------------------
+
+MAIN=$(sym main)
+# ELF symbols: the target's own program by default, or --elf.
+run run-to main
+check "run-to main exits 0" rc_is 0
+run regs pc
+check "run-to main stops at main" same_num "$(first_pc)" "$MAIN"
+run read main 16
+check "read SYMBOL exits 0" rc_is 0
+check "read SYMBOL reads at the symbol" has "^$(printf '%x' $((MAIN))): "
+run --elf "$ELF" read main+16 16
+check "--elf FILE with SYMBOL+OFFSET exits 0" rc_is 0
+check "SYMBOL+OFFSET adds the offset" \
+    has "^$(printf '%x' $((MAIN + 16))): "
+run read no_such_symbol
+check "an unknown symbol exits 2" rc_is 2
+check "an unknown symbol is named with the file" \
+    has "no symbol 'no_such_symbol' in .*test_prog.elf"
+run --elf "$WORK/none.elf" read main
+check "--elf of a missing file exits 2" rc_is 2
+check "--elf of a missing file says so" has "cannot read the ELF file"
+
+# Registers: x0..x31 and the ABI names.
+run setreg x5 0x1234
+check "setreg x5 exits 0" rc_is 0
+run regs t0
+check "x5 is t0" has '^t0 += 0x0*1234$'
+run regs x2 fp
+check "regs x2 fp exits 0" rc_is 0
+check "x2 is sp" has '^sp +='
+check "fp is s0" has '^s0 +='
+
+# A misaligned pc is refused before anything runs or is written.
+run regs pc
+pc_before=$(first_pc)
+t0=$(date +%s%N)
+run run-to $((MAIN + 2))
+t1=$(date +%s%N)
+check "run-to a misaligned address exits 2" rc_is 2
+check "run-to a misaligned address names the alignment" \
+    has 'not a multiple of 4, the instruction alignment'
+check "run-to a misaligned address does not wait for a time-out" \
+    [ $(((t1 - t0) / 1000000)) -lt 5000 ]
+run setreg pc $((MAIN + 2))
+check "setreg pc misaligned exits 2" rc_is 2
+run regs pc
+check "setreg pc misaligned leaves the pc" same_num "$(first_pc)" \
+    "$pc_before"
+
+# Lengths against the memory map, before anything streams.
+run read 0x80000000 2G
+check "read past the end of RAM exits 1" rc_is 1
+check "read past the end of RAM names where RAM ends" has 'at 0x87ffffff'
+check "read past the end of RAM streams nothing" lacks '^80000000: '
+run write $((RAM_END - 2)) aabbccdd
+check "write past the end of RAM exits 1" rc_is 1
+check "write past the end of RAM names where RAM ends" has 'at 0x87ffffff'
+
+# help
+run_bare help
+check "help exits 0" rc_is 0
+check "help lists the commands" has '^ +watch-run '
+run_bare help read
+check "help read exits 0" rc_is 0
+check "help read shows its usage" has '^usage: mcdshm read'
+run_bare help frobnicate
+check "help of an unknown command exits 2" rc_is 2
+
+# Config: a bad value is a usage error, an unknown key a warning.
+run -c McdShmPolicy=fast cores
+check "-c McdShmPolicy=fast exits 2" rc_is 2
+check "-c McdShmPolicy=fast names the value" has "McdShmPolicy value 'fast'"
+run -c McdShmTimeoutMs=soon cores
+check "-c McdShmTimeoutMs=soon exits 2" rc_is 2
+run -c McdShmPolcy=busy cores
+check "an unknown config key is no error" rc_is 0
+check "an unknown config key names the nearest known key" \
+    has "unknown config key 'McdShmPolcy'.*did you mean McdShmPolicy"
+
+# uart --new: only what arrives from now on (demo.elf prints on the UART).
+DEMO=$PROGS/demo.elf
+DNAME=clidemo-$$
+"$VP" --name "$DNAME" --harts 2 "$DEMO" >"$TMP/demo.log" 2>&1 &
+demo_pid=$!
+for _ in $(seq 100); do
+    [ -S "$RT/$DNAME.sock" ] && break
+    sleep 0.1
+done
+sleep 0.5
+last="mcdshm -s $DNAME stop --all"
+"$CLI" -s "$DNAME" stop --all >/dev/null 2>&1 || true
+last="mcdshm -s $DNAME uart --new --timeout-ms 200"
+rc=0
+out=$("$CLI" -s "$DNAME" uart --new --timeout-ms 200 2>&1) || rc=$?
+check "uart --new exits 0" rc_is 0
+check "uart --new drops what was buffered" has 'dropped [0-9]+ byte'
+check "uart --new shows nothing from before" lacks 'hello from hart'
+"$CLI" -s "$DNAME" run --all >/dev/null 2>&1 || true
+sleep 0.5
+"$CLI" -s "$DNAME" stop --all >/dev/null 2>&1 || true
+last="mcdshm -s $DNAME uart --timeout-ms 200"
+rc=0
+out=$("$CLI" -s "$DNAME" uart --timeout-ms 200 2>&1) || rc=$?
+check "uart without --new shows what the target printed" \
+    has 'hello from hart'
+kill -TERM "$demo_pid" 2>/dev/null || true
+wait "$demo_pid" 2>/dev/null || true
+demo_pid=
+
+# mcdshm-relay refuses a server that does not answer.
+if [ -n "$RELAY" ]; then
+    last="mcdshm-relay --server nope --plain"
+    rc=0
+    out=$(timeout 10 "$RELAY" --server nope --plain \
+        --listen tcp://127.0.0.1:0 2>&1) || rc=$?
+    check "mcdshm-relay --server nope exits 1" rc_is 1
+    check "mcdshm-relay --server nope says why" \
+        has "server 'nope' does not answer"
+fi
+
 # ---- no server -------------------------------------------------------------
 
 last="mcdshm -s nosuch cores"
@@ -517,6 +654,7 @@ rc=0
 out=$("$CLI" -s nosuch cores 2>&1) || rc=$?
 check "-s nosuch exits 3" rc_is 3
 check "-s nosuch says so" has 'could not connect'
+check "-s nosuch lists the live servers" has "^mcdshm: live servers: .*$NAME"
 
 check "mcdshm-vp is still running" kill -0 "$vp_pid"
 
