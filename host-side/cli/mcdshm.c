@@ -402,7 +402,8 @@ static void usage(FILE *f)
     for (i = 0; i < NCOMMANDS; i++) {
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
     }
-    fprintf(f, "  %-10s %s\n", "help", "this text, or a command's: help COMMAND");
+    fprintf(f, "  %-10s %s\n", "help",
+            "this text, or a command's: help COMMAND");
     fprintf(f, "\nRun 'mcdshm help COMMAND' (or 'mcdshm COMMAND --help') for a "
                "command's options.\nNumbers are decimal or 0x hex; an ADDR "
                "may also be SYMBOL or SYMBOL+OFFSET.\nRegisters: the target's "
@@ -545,8 +546,10 @@ static int help(int argc, char **argv)
     }
     cmd = find_command(argv[1]);
     if (!cmd && strcmp(argv[1], "help") != 0) {
-        fprintf(stderr, "mcdshm: help: unknown command '%s' (see 'mcdshm "
-                        "help')\n", argv[1]);
+        fprintf(stderr,
+                "mcdshm: help: unknown command '%s' (see 'mcdshm "
+                "help')\n",
+                argv[1]);
         return CLI_ERR_USAGE;
     }
     if (!cmd) {

@@ -304,8 +304,8 @@ int cli_insn_align(const struct cli *c, const mcd_core_st *core,
     const mcd_register_info_st *misa;
     struct cli_regmap map;
     uint8_t val[REG_MAX_BYTES] = { 0 };
-    uint32_t type = c->core_idx < c->ncores ? c->cores[c->core_idx].core_type
-                                            : 0;
+    uint32_t type =
+        c->core_idx < c->ncores ? c->cores[c->core_idx].core_type : 0;
     int rc = CLI_OK;
 
     switch (type) {

@@ -83,11 +83,11 @@ static int initialize(struct cli *c)
 
 /* The config keys libmcdshm knows (README, "Configuration string"). */
 static const char *const config_keys[] = {
-    "McdHostName",      "McdServerName",       "McdSystemInstance",
-    "McdServerKey",     "McdExitIfLastClient", "McdShmEndpoint",
-    "McdShmRelay",      "McdShmRelayKey",      "McdShmRelayPlain",
-    "McdShmRelayTimeoutMs", "McdShmPolicy",    "McdShmTimeoutMs",
-    "McdShmWindow",     "McdShmTraceLanes",    "McdShmTraceFrames",
+    "McdHostName",          "McdServerName",       "McdSystemInstance",
+    "McdServerKey",         "McdExitIfLastClient", "McdShmEndpoint",
+    "McdShmRelay",          "McdShmRelayKey",      "McdShmRelayPlain",
+    "McdShmRelayTimeoutMs", "McdShmPolicy",        "McdShmTimeoutMs",
+    "McdShmWindow",         "McdShmTraceLanes",    "McdShmTraceFrames",
 };
 
 /* Edit distance of @a (@n bytes) and @b, case-insensitive. */

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "mcdshm/errnames.h"
 
 volatile sig_atomic_t cli_interrupted;
 bool cli_midline;
@@ -38,58 +39,19 @@ void cli_error_info(const mcd_core_st *core, mcd_error_info_st *info)
     info->error_str[sizeof(info->error_str) - 1] = '\0';
 }
 
-/* The MCD error codes by name, as mcd_api.h spells them. */
-#define ERR(name) { name, #name }
-static const struct {
-    mcd_error_code_et code;
-    const char *name;
-} err_names[] = {
-    ERR(MCD_ERR_NONE),
-    ERR(MCD_ERR_FN_UNIMPLEMENTED),
-    ERR(MCD_ERR_USAGE),
-    ERR(MCD_ERR_PARAM),
-    ERR(MCD_ERR_CONNECTION),
-    ERR(MCD_ERR_TIMED_OUT),
-    ERR(MCD_ERR_GENERAL),
-    ERR(MCD_ERR_RESULT_TOO_LONG),
-    ERR(MCD_ERR_COULD_NOT_START_SERVER),
-    ERR(MCD_ERR_SERVER_LOCKED),
-    ERR(MCD_ERR_NO_MEM_SPACES),
-    ERR(MCD_ERR_NO_MEM_BLOCKS),
-    ERR(MCD_ERR_MEM_SPACE_ID),
-    ERR(MCD_ERR_NO_REG_GROUPS),
-    ERR(MCD_ERR_REG_GROUP_ID),
-    ERR(MCD_ERR_REG_NOT_COMPOUND),
-    ERR(MCD_ERR_OVERLAYS),
-    ERR(MCD_ERR_DEVICE_ACCESS),
-    ERR(MCD_ERR_DEVICE_LOCKED),
-    ERR(MCD_ERR_TXLIST_READ),
-    ERR(MCD_ERR_TXLIST_WRITE),
-    ERR(MCD_ERR_TXLIST_TX),
-    ERR(MCD_ERR_CHL_TYPE_NOT_SUPPORTED),
-    ERR(MCD_ERR_CHL_TARGET_NOT_SUPPORTED),
-    ERR(MCD_ERR_CHL_SETUP),
-    ERR(MCD_ERR_CHL_MESSAGE_FAILED),
-    ERR(MCD_ERR_TRIG_CREATE),
-    ERR(MCD_ERR_TRIG_ACCESS),
-};
-#undef ERR
-
 const char *cli_error_name(uint32_t code, char *buf, size_t size)
 {
-    size_t i;
+    const char *name = mcdshm_err_name((mcd_error_code_et)code);
 
-    for (i = 0; i < sizeof(err_names) / sizeof(err_names[0]); i++) {
-        if ((uint32_t)err_names[i].code == code) {
-            snprintf(buf, size, "%s 0x%x", err_names[i].name, code);
-            return buf;
-        }
+    if (name) {
+        snprintf(buf, size, "%s 0x%x", name, code);
+    } else {
+        snprintf(buf, size, "%s0x%x",
+                 code >= MCD_ERR_CUSTOM_LO && code <= MCD_ERR_CUSTOM_HI
+                     ? "custom error "
+                     : "error ",
+                 code);
     }
-    snprintf(buf, size, "%s0x%x",
-             code >= MCD_ERR_CUSTOM_LO && code <= MCD_ERR_CUSTOM_HI
-                 ? "custom error "
-                 : "error ",
-             code);
     return buf;
 }
 

@@ -1075,8 +1075,8 @@ static int check_server(struct relay *rl)
     r = start_session(rl, &probe, why, sizeof(why));
     if (r < 0) {
         say("%s%s%s does not answer: %s", rl->o.server ? "server '" : "",
-            rl->o.server ? rl->o.server : rl->path,
-            rl->o.server ? "'" : "", why);
+            rl->o.server ? rl->o.server : rl->path, rl->o.server ? "'" : "",
+            why);
         say("start the server first (`mcdshm servers` lists the live ones "
             "in this runtime directory); not serving");
         return r;

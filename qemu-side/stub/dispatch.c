@@ -74,10 +74,10 @@
  *     access_width 0, 1, 2, 4 or 8 dividing num_bytes, core_mode 0..32,
  *     addr_space_type 0..4), the same the client library makes before a
  *     window read; then pads zero, data inside payload_len and not
- *     overlapping the descriptor array (empty ranges never overlap).  The core's data
- *     pointers point into the payload (zero copy).  The answer has
- *     num_tx_ok and num_bytes_ok[i] for i < num_tx (0 after), clamped to
- *     what was asked, also on failure.
+ *     overlapping the descriptor array (empty ranges never overlap).  The
+ *     core's data pointers point into the payload (zero copy).  The answer
+ *     has num_tx_ok and num_bytes_ok[i] for i < num_tx (0 after), clamped
+ *     to what was asked, also on failure.
  * 13. Limits.  qry_server_config max_len, qry_device_description
  *     url_length, execute_command result_string_size and receive_msg
  *     msg_len must not exceed payload_size (the client clamps them);

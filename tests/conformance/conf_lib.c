@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "conf.h"
+#include "mcdshm/errnames.h"
 
 struct conf conf;
 
@@ -49,47 +50,10 @@ const char *conf_ret_name(mcd_return_et ret)
 
 const char *conf_err_name(mcd_error_code_et code)
 {
-    static const struct {
-        mcd_error_code_et code;
-        const char *name;
-    } names[] = {
-#define ERR(x) { x, #x }
-        ERR(MCD_ERR_NONE),
-        ERR(MCD_ERR_FN_UNIMPLEMENTED),
-        ERR(MCD_ERR_USAGE),
-        ERR(MCD_ERR_PARAM),
-        ERR(MCD_ERR_CONNECTION),
-        ERR(MCD_ERR_TIMED_OUT),
-        ERR(MCD_ERR_GENERAL),
-        ERR(MCD_ERR_RESULT_TOO_LONG),
-        ERR(MCD_ERR_COULD_NOT_START_SERVER),
-        ERR(MCD_ERR_SERVER_LOCKED),
-        ERR(MCD_ERR_NO_MEM_SPACES),
-        ERR(MCD_ERR_NO_MEM_BLOCKS),
-        ERR(MCD_ERR_MEM_SPACE_ID),
-        ERR(MCD_ERR_NO_REG_GROUPS),
-        ERR(MCD_ERR_REG_GROUP_ID),
-        ERR(MCD_ERR_REG_NOT_COMPOUND),
-        ERR(MCD_ERR_OVERLAYS),
-        ERR(MCD_ERR_DEVICE_ACCESS),
-        ERR(MCD_ERR_DEVICE_LOCKED),
-        ERR(MCD_ERR_TXLIST_READ),
-        ERR(MCD_ERR_TXLIST_WRITE),
-        ERR(MCD_ERR_TXLIST_TX),
-        ERR(MCD_ERR_CHL_TYPE_NOT_SUPPORTED),
-        ERR(MCD_ERR_CHL_TARGET_NOT_SUPPORTED),
-        ERR(MCD_ERR_CHL_SETUP),
-        ERR(MCD_ERR_CHL_MESSAGE_FAILED),
-        ERR(MCD_ERR_TRIG_CREATE),
-        ERR(MCD_ERR_TRIG_ACCESS),
-#undef ERR
-    };
-    size_t i;
+    const char *name = mcdshm_err_name(code);
 
-    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        if (names[i].code == code) {
-            return names[i].name;
-        }
+    if (name) {
+        return name;
     }
     return code >= MCD_ERR_CUSTOM_LO && code <= MCD_ERR_CUSTOM_HI
                ? "MCD_ERR_(custom)"
