@@ -384,6 +384,24 @@ int cli_pick_space(const struct cli *c, const char *sel, bool for_trigger,
                    mcd_memspace_st *out);
 
 /**
+ * cli_mem_blocks: the memory blocks of space @sp of the current core.
+ * @param out: receives a malloc'ed array (NULL when empty); free() it
+ * @return CLI_OK or CLI_ERR_FAIL
+ */
+int cli_mem_blocks(const struct cli *c, const mcd_memspace_st *sp,
+                   mcd_memblock_st **out, uint32_t *n);
+
+/**
+ * cli_check_blocks: check that [@addr, @addr + @len) lies in the memory
+ * blocks of @sp (adjacent blocks continue one another) before anything is
+ * read; a space that lists no blocks is left to the target.  The message
+ * names the end of the last block the range reaches.
+ * @return CLI_OK or CLI_ERR_FAIL
+ */
+int cli_check_blocks(const struct cli *c, const mcd_memspace_st *sp,
+                     uint64_t addr, uint64_t len);
+
+/**
  * cli_mem_xfer: one memory transaction list of one transaction: read into
  * or write from @buf.  A failure or a short transfer is reported with the
  * MCD message; *done tells how many bytes were transferred either way.

@@ -252,28 +252,13 @@ static const char *endian_text(mcd_endian_et e)
                                   : "default";
 }
 
-struct block_qry {
-    const mcd_core_st *core;
-    uint32_t space;
-};
-
-static mcd_return_et qry_blocks(const void *ctx, uint32_t start, uint32_t *num,
-                                void *out)
-{
-    const struct block_qry *q = ctx;
-
-    return mcd_qry_mem_blocks_f(q->core, q->space, start, num, out);
-}
-
 static int info_blocks(const struct cli *c, const mcd_memspace_st *sp)
 {
-    struct block_qry q = { .core = c->core, .space = sp->mem_space_id };
     mcd_memblock_st *b;
     uint32_t i, n;
     int rc;
 
-    rc = cli_list(c, c->core, "mcd_qry_mem_blocks_f", qry_blocks, &q,
-                  sizeof(*b), (void **)&b, &n);
+    rc = cli_mem_blocks(c, sp, &b, &n);
     for (i = 0; rc == CLI_OK && i < n; i++) {
         printf("      block %u '%.31s' 0x%llx..0x%llx%s\n",
                (unsigned)b[i].mem_block_id, b[i].mem_block_name,

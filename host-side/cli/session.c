@@ -313,6 +313,85 @@ int cli_spaces(const struct cli *c, const mcd_core_st *core,
                     sizeof(**out), (void **)out, n);
 }
 
+struct block_qry {
+    const mcd_core_st *core;
+    uint32_t space;
+};
+
+static mcd_return_et qry_blocks(const void *ctx, uint32_t start, uint32_t *num,
+                                void *out)
+{
+    const struct block_qry *q = ctx;
+
+    return mcd_qry_mem_blocks_f(q->core, q->space, start, num, out);
+}
+
+int cli_mem_blocks(const struct cli *c, const mcd_memspace_st *sp,
+                   mcd_memblock_st **out, uint32_t *n)
+{
+    struct block_qry q = { .core = c->core, .space = sp->mem_space_id };
+
+    return cli_list(c, c->core, "mcd_qry_mem_blocks_f", qry_blocks, &q,
+                    sizeof(**out), (void **)out, n);
+}
+
+/* The block holding @a that reaches furthest, or NULL. */
+static const mcd_memblock_st *block_at(const mcd_memblock_st *b, uint32_t n,
+                                       uint64_t a)
+{
+    const mcd_memblock_st *best = NULL;
+    uint32_t i;
+
+    for (i = 0; i < n; i++) {
+        if (b[i].start_addr <= a && a <= b[i].end_addr &&
+            (!best || b[i].end_addr > best->end_addr)) {
+            best = &b[i];
+        }
+    }
+    return best;
+}
+
+int cli_check_blocks(const struct cli *c, const mcd_memspace_st *sp,
+                     uint64_t addr, uint64_t len)
+{
+    const mcd_memblock_st *k, *prev = NULL;
+    mcd_memblock_st *b;
+    uint64_t last = addr + (len - 1);
+    uint32_t n;
+    int rc;
+
+    if (!sp->num_mem_blocks) {
+        return CLI_OK; /* nothing said: the target decides */
+    }
+    rc = cli_mem_blocks(c, sp, &b, &n);
+    if (rc != CLI_OK || n == 0) {
+        return rc;
+    }
+    /* Adjacent blocks may continue one another. */
+    for (k = block_at(b, n, addr); k && k->end_addr < last;
+         k = block_at(b, n, k->end_addr + 1)) {
+        prev = k;
+    }
+    if (!k && !prev) {
+        rc = cli_fail(c,
+                      "0x%llx is in no memory block of space '%s' (see "
+                      "'mcdshm info')",
+                      (unsigned long long)addr, sp->mem_space_name);
+    } else if (!k) {
+        rc = cli_fail(c,
+                      "0x%llx + %llu bytes runs past the end of memory "
+                      "block '%.31s' at 0x%llx in space '%s' (at most %llu "
+                      "bytes from 0x%llx)",
+                      (unsigned long long)addr, (unsigned long long)len,
+                      prev->mem_block_name, (unsigned long long)prev->end_addr,
+                      sp->mem_space_name,
+                      (unsigned long long)(prev->end_addr - addr + 1),
+                      (unsigned long long)addr);
+    }
+    free(b);
+    return rc;
+}
+
 /* The first space with all of @want and none of @avoid, or NULL. */
 static const mcd_memspace_st *first_space(const mcd_memspace_st *sp, uint32_t n,
                                           uint32_t want, uint32_t avoid)
