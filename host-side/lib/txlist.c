@@ -30,10 +30,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "host-side/lib/client.h"
 
 #define DESC_SIZE ((uint32_t)sizeof(struct mcdshm_tx))
+
+/* Window reads of at least this many bytes use pread() (window_pread()). */
+#define MCDC_WINDOW_PREAD_MIN 4096u
 
 /* A part of one of the tool's transactions, carried by one request. */
 struct piece {
@@ -318,6 +322,38 @@ static bool in_window(const struct shm_window *w, const mcd_tx_st *tx)
 }
 
 /*
+ * Copy @n bytes at @off of the window with pread(2) from its memfd, not
+ * from the mapping: the kernel copies resident pages and, for pages the
+ * target never wrote (holes of its shmem file), copies zeros without
+ * allocating them, and nothing faults in our mapping page by page (a page
+ * fault costs about 11 us on the machines measured; a fresh mapping of
+ * 64 MiB is 16384 of them).  Reads below MCDC_WINDOW_PREAD_MIN stay a
+ * memcpy from the mapping (no system call for a register-sized read).
+ * Return 0 or -1 with errno.
+ */
+static int window_pread(const struct shm_window *w, void *dst, uint32_t n,
+                        uint64_t off)
+{
+    uint8_t *p = dst;
+    ssize_t k;
+
+    while (n > 0) {
+        k = pread(w->fd, p, n, (off_t)(w->offset + off));
+        if (k < 0 && errno == EINTR) {
+            continue;
+        }
+        if (k <= 0) {
+            errno = k == 0 ? EIO : errno; /* the file shrank: sealed */
+            return -1;
+        }
+        p += k;
+        off += (uint64_t)k;
+        n -= (uint32_t)k;
+    }
+    return 0;
+}
+
+/*
  * A list of plain reads that all fall inside the direct memory window is
  * answered from the mapping: one copy, no request.  The server must still
  * be there (a poll at most every MCDC_ALIVE_NS), so that a dead server
@@ -342,8 +378,18 @@ static int window_read(struct mcdc_call *x, mcd_txlist_st *tl)
     }
     for (i = 0; i < tl->num_tx; i++) {
         mcd_tx_st *tx = &tl->tx[i];
+        uint64_t off = tx->addr.address - w->base;
 
-        memcpy(tx->data, w->map + (tx->addr.address - w->base), tx->num_bytes);
+        if (tx->num_bytes < MCDC_WINDOW_PREAD_MIN) {
+            memcpy(tx->data, w->map + off, tx->num_bytes);
+        } else if (window_pread(w, tx->data, tx->num_bytes, off) < 0) {
+            return mcdc_fail(x, -errno,
+                             "reading %u bytes at 0x%llx from the memory "
+                             "window: %s",
+                             tx->num_bytes,
+                             (unsigned long long)tx->addr.address,
+                             strerror(errno));
+        }
         tx->num_bytes_ok = tx->num_bytes;
     }
     tl->num_tx_ok = tl->num_tx;
