@@ -19,6 +19,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cosim/vp/vp_priv.h"
 
@@ -233,6 +234,39 @@ static uint32_t vp__mem_piece(struct vp *vp, const mcd_tx_st *tx, uint64_t addr,
     }
 }
 
+/*
+ * A plain read that lies in RAM is copied with pread(2) from the RAM's
+ * memfd, in one piece: pages the guest never wrote (holes of the shmem
+ * file) read as zeros without being allocated, and nothing faults into
+ * our mapping, so a debugger's dump of untouched RAM costs the simulator
+ * no memory.  Returns the bytes read (all of them), or 0 when the read is
+ * not such a read (or pread failed): the caller then goes piece by piece.
+ */
+static uint32_t vp__ram_pread(struct vp *vp, mcd_tx_st *tx)
+{
+    const struct vp_config *c = &vp->cfg;
+    uint64_t a = tx->addr.address + tx->num_bytes_ok;
+    uint32_t n = tx->num_bytes - tx->num_bytes_ok, done = 0;
+    ssize_t k;
+
+    if (tx->access_type != MCD_TX_AT_R || vp->ram_fd < 0 || a < c->ram_base ||
+        a - c->ram_base >= c->ram_size || n > c->ram_size - (a - c->ram_base)) {
+        return 0;
+    }
+    while (done < n) {
+        k = pread(vp->ram_fd, tx->data + tx->num_bytes_ok + done, n - done,
+                  (off_t)(a - c->ram_base + done));
+        if (k < 0 && errno == EINTR) {
+            continue;
+        }
+        if (k <= 0) {
+            break; /* piece by piece reports what fails */
+        }
+        done += (uint32_t)k;
+    }
+    return done;
+}
+
 static int vp__mem_tx(struct vp *vp, mcd_tx_st *tx, struct mcdshm_status *st)
 {
     unsigned w = tx->access_width;
@@ -251,6 +285,7 @@ static int vp__mem_tx(struct vp *vp, mcd_tx_st *tx, struct mcdshm_status *st)
                            " is not a multiple of access_width %u",
                            tx->num_bytes, w);
     }
+    tx->num_bytes_ok += vp__ram_pread(vp, tx);
     while (tx->num_bytes_ok < tx->num_bytes) {
         a = tx->addr.address + tx->num_bytes_ok;
         n = tx->num_bytes - tx->num_bytes_ok;

@@ -158,11 +158,17 @@ static const struct cli_command commands[] = {
         .synopsis = "dump [--space S] [--width W] [--keep-partial] ADDR LEN "
                     "FILE",
         .help = "Copy LEN bytes (K, M, G suffixes: 64M) of memory at ADDR "
-                "to FILE, one\ntransaction list per chunk of the target's "
-                "largest payload.  A progress\nbar shows on a terminal.  A "
-                "failure removes the partial file.\n" SPACE_HELP WIDTH_HELP
+                "to FILE, one\ntransaction list per chunk (the target's "
+                "largest payload, at most 1 MiB).\nA progress bar shows on "
+                "a terminal.  The range is checked against the\nmemory "
+                "blocks first.  FILE is written to a temporary file beside "
+                "it, renamed\nover FILE only when the dump succeeds: a "
+                "failure leaves an existing FILE as\nit was.  A device, a "
+                "FIFO or - (standard output) is written in place, never\n"
+                "removed.\n" SPACE_HELP WIDTH_HELP
                 "  --keep-partial     keep what was read when a chunk "
-                "fails\n",
+                "fails (as FILE if it did\n                     not exist, "
+                "else under the temporary name)\n",
     },
     {
         .name = "run",

@@ -71,9 +71,7 @@ static void exit_conn(struct mcdc_conn *c)
     struct mcdc_call x;
 
     mcdc_call_init(&x, "mcd_exit_f");
-    if (mcdc_enter_conn(&x, c) == 0) {
-        mcdc_simple(&x, MCDSHM_FN_EXIT, NULL, 0, NULL, 0);
-    }
+    mcdc_close_call(&x, c, MCDSHM_FN_EXIT);
     mcdc_conn_down(c, -ENOTCONN, "server '%s' was closed by mcd_exit_f",
                    c->name);
     mcdc_exit_conn(&x);
@@ -258,10 +256,7 @@ MCD_API_EXPORT mcd_return_et mcd_close_server_f(const mcd_server_st *server)
     if (r < 0) {
         return mcdc_leave(&x, r);
     }
-    r = mcdc_enter_conn(&x, c);
-    if (r == 0) {
-        r = mcdc_simple(&x, MCDSHM_FN_CLOSE_SERVER, NULL, 0, NULL, 0);
-    }
+    r = mcdc_close_call(&x, c, MCDSHM_FN_CLOSE_SERVER);
     mcdc_conn_down(c, -ENOTCONN, "server '%s' was closed", c->name);
     mcdc_exit_conn(&x);
     mcdc_conn_unlist(c);
@@ -535,10 +530,7 @@ MCD_API_EXPORT mcd_return_et mcd_close_core_f(const mcd_core_st *core)
         return mcdc_leave(&x, r);
     }
     k = x.core;
-    r = mcdc_enter(&x);
-    if (r == 0) {
-        r = mcdc_simple(&x, MCDSHM_FN_CLOSE_CORE, NULL, 0, NULL, 0);
-    }
+    r = mcdc_close_call(&x, k->conn, MCDSHM_FN_CLOSE_CORE);
     mcdc_exit_conn(&x);
     /* The handle is gone either way; its outcome is core-less. */
     x.core = NULL;

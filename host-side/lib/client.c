@@ -17,6 +17,7 @@
 #define _GNU_SOURCE
 #endif
 #include <errno.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -466,9 +467,29 @@ uint64_t mcdc_now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static uint64_t now_ms(void)
+int mcdc_call_bound_ms(const struct mcdc_call *x)
 {
-    return mcdc_now_ns() / 1000000u;
+    int t = x->conn->timeout_ms;
+
+    if (t < 0) {
+        return -1;
+    }
+    return (uint64_t)t + x->extra_ms > INT_MAX ? -1 : t + (int)x->extra_ms;
+}
+
+int mcdc_call_left_ms(struct mcdc_call *x)
+{
+    int bound = mcdc_call_bound_ms(x);
+    uint64_t now = mcdc_now_ns(), used;
+
+    if (bound < 0) {
+        return -1;
+    }
+    if (!x->start_ns) {
+        x->start_ns = now;
+    }
+    used = (now - x->start_ns) / 1000000u;
+    return used >= (uint64_t)bound ? 0 : bound - (int)used;
 }
 
 int mcdc_gone(struct mcdc_call *x)
@@ -515,17 +536,18 @@ int mcdc_malformed(struct mcdc_call *x, const char *fmt, ...)
 static int wait_req_room(struct mcdc_call *x)
 {
     struct mcdc_conn *c = x->conn;
-    uint64_t start = now_ms();
     int n;
 
     while ((n = shm_ring_free(&c->req, 1)) == 0) {
         if (shm_conn_peer_gone(&c->shm) == 1) {
             return mcdc_gone(x);
         }
-        if (c->timeout_ms >= 0 && now_ms() - start > (uint64_t)c->timeout_ms) {
+        if (mcdc_call_left_ms(x) == 0) {
             return mcdc_fail(x, -ETIMEDOUT,
-                             "server '%s' (pid %d) releases no request slot",
-                             c->name, (int)c->pid);
+                             "server '%s' (pid %d) released no request slot "
+                             "within the call's bound of %d ms "
+                             "(McdShmTimeoutMs)",
+                             c->name, (int)c->pid, mcdc_call_bound_ms(x));
         }
         sched_yield();
     }
@@ -632,16 +654,18 @@ int mcdc_resp_wait(struct mcdc_call *x, uint16_t fn, struct mcdshm_resp *out,
 {
     struct mcdc_conn *c = x->conn;
     uint32_t seq = shm_ring_head(&c->resp);
-    int n = c->remote ? mcdc_remote_wait(c, c->timeout_ms)
-                      : shm_doorbell_wait(&c->resp, &c->waiter, c->timeout_ms);
+    int left = mcdc_call_left_ms(x);
+    int n = c->remote ? mcdc_remote_wait(c, left)
+                      : shm_doorbell_wait(&c->resp, &c->waiter, left);
 
     if (n < 0 && !c->up) { /* the remote transport said why */
         return mcdc_fail(x, c->down_err, "%s", c->down_msg);
     }
     if (n == -ETIMEDOUT) {
         return mcdc_fail(x, -ETIMEDOUT,
-                         "no answer from server '%s' (pid %d) within %d ms",
-                         c->name, (int)c->pid, c->timeout_ms);
+                         "no answer from server '%s' (pid %d) within the "
+                         "call's bound of %d ms (McdShmTimeoutMs)",
+                         c->name, (int)c->pid, mcdc_call_bound_ms(x));
     }
     if (n == -EPIPE) {
         return mcdc_gone(x);
@@ -754,8 +778,9 @@ static int drain(struct mcdc_call *x)
         if (r == -ETIMEDOUT) {
             return mcdc_fail(x, r,
                              "server '%s' (pid %d) is still busy with a "
-                             "call that timed out",
-                             c->name, (int)c->pid);
+                             "call that timed out (waited the call's bound "
+                             "of %d ms)",
+                             c->name, (int)c->pid, mcdc_call_bound_ms(x));
         }
         if (r < 0) {
             return r;
@@ -773,6 +798,32 @@ int mcdc_enter_conn(struct mcdc_call *x, struct mcdc_conn *c)
         return mcdc_fail(x, c->down_err, "%s", c->down_msg);
     }
     return drain(x);
+}
+
+int mcdc_close_call(struct mcdc_call *x, struct mcdc_conn *c, uint16_t fn)
+{
+    struct mcdshm_req *q;
+    uint8_t *pl;
+    int r;
+
+    pthread_mutex_lock(&c->lock);
+    x->conn = c;
+    if (!c->up) {
+        return mcdc_fail(x, c->down_err, "%s", c->down_msg);
+    }
+    if (shm_ring_tail(&c->req) == shm_ring_head(&c->resp)) {
+        r = mcdc_simple(x, fn, NULL, 0, NULL, 0);
+    } else {
+        r = mcdc_req_begin(x, fn, &q, &pl);
+        if (r == 0) {
+            mcdc_req_send(x, 0);
+        }
+    }
+    if (r == -ETIMEDOUT || r == -EBUSY) {
+        mcdc_clear_res(x); /* freed all the same */
+        r = 0;
+    }
+    return r;
 }
 
 int mcdc_use_core(struct mcdc_call *x, const mcd_core_st *core)

@@ -170,8 +170,21 @@ struct mcdc_call {
     struct mcdc_conn *conn; /* locked while set */
     uint32_t core_uid;      /* sent in every request */
     uint16_t req_fn;        /* fn of the request being built */
+    uint64_t start_ns;      /* the call's first wait; 0: none yet */
+    uint32_t extra_ms;      /* added to the bound (a receive's own wait) */
     mcd_error_info_st res;  /* the outcome */
 };
+
+/*
+ * McdShmTimeoutMs bounds the whole call, not each wait: the bound starts at
+ * the call's first wait (for a request slot, an answer, or a stale answer
+ * of an earlier call) and every later wait of the same call gets only what
+ * is left of it, so a pipelined transaction list ends within the bound.
+ * mcdc_call_left_ms() is what is left in ms (-1: no bound);
+ * mcdc_call_bound_ms() the whole bound, for messages.
+ */
+int mcdc_call_left_ms(struct mcdc_call *x);
+int mcdc_call_bound_ms(const struct mcdc_call *x);
 
 /* Start a call of @fn; its outcome will belong to the core-less error. */
 void mcdc_call_init(struct mcdc_call *x, const char *fn);
@@ -215,6 +228,25 @@ int mcdc_enter_core(struct mcdc_call *x, const mcd_core_st *core);
 
 /* The same for a connection; the outcome stays core-less. */
 int mcdc_enter_conn(struct mcdc_call *x, struct mcdc_conn *c);
+
+/**
+ * mcdc_close_call() - lock @c and send the close request @fn (no body).
+ * @x: the call
+ * @c: the connection
+ * @fn: MCDSHM_FN_CLOSE_CORE, _CLOSE_SERVER or _EXIT
+ *
+ * A close frees its handle whatever happens, so it never asks for a
+ * retry.  On a connection that still owes the answers of a call that
+ * timed out, it does not wait for them (the caller would wait another
+ * whole bound): the request is sent, its answer left to the next call's
+ * drain.  A close that times out, or finds every slot in flight, has
+ * still freed the handle: the outcome is success (the server frees its
+ * side when the request arrives, or when the connection hangs up).
+ * The connection stays locked (mcdc_exit_conn()).
+ *
+ * Return: 0, or the error of a connection that is down.
+ */
+int mcdc_close_call(struct mcdc_call *x, struct mcdc_conn *c, uint16_t fn);
 
 /* The connection of a server handle, or NULL (not ours, closed). */
 struct mcdc_conn *mcdc_server_conn(const mcd_server_st *server);

@@ -421,7 +421,7 @@ static int receive_msg(struct mcdc_call *x, uint32_t chl_id, uint32_t timeout,
     const struct mcdshm_resp_receive_msg *rm = &a.u.receive_msg;
     const uint8_t *rpl;
     uint8_t *pl;
-    int r, saved = c->timeout_ms;
+    int r;
 
     b.msg_len = *msg_len < c->payload_size ? *msg_len : c->payload_size;
     r = mcdc_req_begin(x, MCDSHM_FN_RECEIVE_MSG, &q, &pl);
@@ -430,12 +430,8 @@ static int receive_msg(struct mcdc_call *x, uint32_t chl_id, uint32_t timeout,
     }
     q->u.receive_msg = b;
     /* The server may wait @timeout before it answers. */
-    if (saved >= 0) {
-        c->timeout_ms =
-            (uint64_t)saved + timeout > INT_MAX ? -1 : saved + (int)timeout;
-    }
+    x->extra_ms = timeout;
     r = mcdc_transact(x, 0, &a, &rpl);
-    c->timeout_ms = saved;
     if (r < 0) {
         return r;
     }

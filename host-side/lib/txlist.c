@@ -30,11 +30,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "host-side/lib/client.h"
 #include "shm/txcheck.h"
 
 #define DESC_SIZE ((uint32_t)sizeof(struct mcdshm_tx))
+
+/* Window reads of at least this many bytes use pread() (window_pread()). */
+#define MCDC_WINDOW_PREAD_MIN 4096u
 
 /* A part of one of the tool's transactions, carried by one request. */
 struct piece {
@@ -315,6 +320,84 @@ static bool in_window(const struct shm_window *w, const mcd_tx_st *tx)
            tx->num_bytes <= w->size - (a - w->base);
 }
 
+/* Reads into the tool's memory of at least this many bytes first populate
+ * it (populate_reads()). */
+#define MCDC_POPULATE_MIN (64u << 10)
+#define MCDC_HUGE_PAGE ((uintptr_t)2 << 20)
+
+/* madvise() the whole @align-aligned blocks inside [p, p + n). */
+static void advise_inside(const void *p, size_t n, uintptr_t align, int advice)
+{
+    uintptr_t lo = ((uintptr_t)p + align - 1) & ~(align - 1);
+    uintptr_t hi = ((uintptr_t)p + n) & ~(align - 1);
+
+    if (hi > lo) {
+        madvise((void *)lo, hi - lo, advice);
+    }
+}
+
+/*
+ * A debugger that reads a large range once, from a new process, hands us
+ * memory it never touched: copying into it faults page by page, and on the
+ * 2-core machine measured each fresh 4 KiB page costs 25-35 us (fault and
+ * allocation) against about 1 us to copy it: one 16 MiB
+ * mcd_execute_txlist_f from a new process ran at 0.09-0.12 GB/s.
+ * MADV_POPULATE_WRITE (Linux 5.14) allocates the range's pages in one
+ * call (0.14-0.25 GB/s), and MADV_HUGEPAGE on the whole 2 MiB blocks
+ * inside the buffer lets that be 2 MiB pages where the system allows
+ * (transparent_hugepage "madvise"): 0.78-1.38 GB/s, same run.  Both touch
+ * only memory the read is about to write, whole pages inside it; a kernel
+ * without them (EINVAL) or any failure leaves the faults as before.
+ */
+static void populate_reads(const mcd_txlist_st *tl)
+{
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    const mcd_tx_st *tx;
+    uint32_t i;
+
+    for (i = 0; i < tl->num_tx; i++) {
+        tx = &tl->tx[i];
+        if (tx->access_type != MCD_TX_AT_R ||
+            tx->num_bytes < MCDC_POPULATE_MIN) {
+            continue;
+        }
+        advise_inside(tx->data, tx->num_bytes, MCDC_HUGE_PAGE, MADV_HUGEPAGE);
+        advise_inside(tx->data, tx->num_bytes, page, MADV_POPULATE_WRITE);
+    }
+}
+
+/*
+ * Copy @n bytes at @off of the window with pread(2) from its memfd, not
+ * from the mapping: the kernel copies resident pages and, for pages the
+ * target never wrote (holes of its shmem file), copies zeros without
+ * allocating them, and nothing faults in our mapping page by page (a page
+ * fault costs about 11 us on the machines measured; a fresh mapping of
+ * 64 MiB is 16384 of them).  Reads below MCDC_WINDOW_PREAD_MIN stay a
+ * memcpy from the mapping (no system call for a register-sized read).
+ * Return 0 or -1 with errno.
+ */
+static int window_pread(const struct shm_window *w, void *dst, uint32_t n,
+                        uint64_t off)
+{
+    uint8_t *p = dst;
+    ssize_t k;
+
+    while (n > 0) {
+        k = pread(w->fd, p, n, (off_t)(w->offset + off));
+        if (k < 0 && errno == EINTR) {
+            continue;
+        }
+        if (k <= 0) {
+            errno = k == 0 ? EIO : errno; /* the file shrank: sealed */
+            return -1;
+        }
+        p += k;
+        off += (uint64_t)k;
+        n -= (uint32_t)k;
+    }
+    return 0;
+}
+
 /*
  * A list of plain reads that all fall inside the direct memory window is
  * answered from the mapping: one copy, no request.  The server must still
@@ -340,8 +423,18 @@ static int window_read(struct mcdc_call *x, mcd_txlist_st *tl)
     }
     for (i = 0; i < tl->num_tx; i++) {
         mcd_tx_st *tx = &tl->tx[i];
+        uint64_t off = tx->addr.address - w->base;
 
-        memcpy(tx->data, w->map + (tx->addr.address - w->base), tx->num_bytes);
+        if (tx->num_bytes < MCDC_WINDOW_PREAD_MIN) {
+            memcpy(tx->data, w->map + off, tx->num_bytes);
+        } else if (window_pread(w, tx->data, tx->num_bytes, off) < 0) {
+            return mcdc_fail(x, -errno,
+                             "reading %u bytes at 0x%llx from the memory "
+                             "window: %s",
+                             tx->num_bytes,
+                             (unsigned long long)tx->addr.address,
+                             strerror(errno));
+        }
         tx->num_bytes_ok = tx->num_bytes;
     }
     tl->num_tx_ok = tl->num_tx;
@@ -359,6 +452,7 @@ int mcdc_txlist(struct mcdc_call *x, mcd_txlist_st *tl)
     if (r < 0) {
         return r;
     }
+    populate_reads(tl);
     r = window_read(x, tl);
     if (r != 0) {
         return r < 0 ? r : 0;

@@ -1128,7 +1128,7 @@ Test(client, timeout_then_recovery)
     uint64_t t0 = now_ms(), dt;
 
     expect_error(mcd_execute_command_f(core, "sleep 700", sizeof(out), out),
-                 core, MCD_ERR_TIMED_OUT, "within 200 ms");
+                 core, MCD_ERR_TIMED_OUT, "within the call's bound of 200 ms");
     dt = now_ms() - t0;
     cr_assert(dt >= 190 && dt < 600, "timed out after %llu ms",
               (unsigned long long)dt);
@@ -1139,6 +1139,29 @@ Test(client, timeout_then_recovery)
     cr_assert_eq(st.state, MCD_CORE_STATE_DEBUG,
                  "the late answer was "
                  "skipped");
+}
+
+/*
+ * A close after a time-out frees its handle and says so with success,
+ * never "still busy" (a retry would find the handle gone), without
+ * waiting for the late answer; the server's close request is sent.
+ */
+Test(client, close_after_timeout_frees)
+{
+    mcd_server_st *s;
+    mcd_core_st *core = setup_core(&s, "McdServerName=fake "
+                                       "McdShmTimeoutMs=200");
+    mcd_core_state_st st;
+    char out[64];
+
+    expect_error(mcd_execute_command_f(core, "sleep 700", sizeof(out), out),
+                 core, MCD_ERR_TIMED_OUT, "bound of 200 ms");
+    OK(mcd_close_core_f(core), NULL);
+    expect_error(mcd_qry_state_f(core, &st), NULL, MCD_ERR_PARAM,
+                 "not an open core of this library");
+    cr_assert_eq(mcd_close_server_f(s), MCD_RET_ACT_NONE);
+    cr_assert_neq(mcd_close_server_f(s), MCD_RET_ACT_NONE,
+                  "a closed server is not closed twice");
 }
 
 Test(client, rogue_server_loses_its_connection)
