@@ -1913,16 +1913,6 @@ static void serve(struct gs *g, int fd, const char *peer)
         if (n < 0 && errno != EINTR) {
             break;
         }
-        if (n > 0 && (pfd[1].revents & POLLIN)) {
-            /* Another gdb while this one is on: tell it and close. */
-            int other = accept(g->lfd, NULL, NULL);
-
-            if (other >= 0) {
-                logmsg("a second gdb refused: one session at a time");
-                send(other, "$E10#a6", 7, MSG_NOSIGNAL);
-                close(other);
-            }
-        }
         if (n > 0 && (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))) {
             n = recv(fd, g->in + g->in_len, PKT_MAX + 32 - g->in_len, 0);
             if (n <= 0) {
@@ -1933,6 +1923,20 @@ static void serve(struct gs *g, int fd, const char *peer)
             }
             g->in_len += (size_t)n;
             process_input(g);
+        }
+        if (n > 0 && !g->end && !(pfd[0].revents & POLLIN) &&
+            (pfd[1].revents & POLLIN)) {
+            /* Another gdb while this one is on: tell it and close.  Only
+             * once this one's input is all read, so that a gdb that just
+             * went (its end still queued) is not taken for one that is
+             * on: the new one then waits in the backlog. */
+            int other = accept(g->lfd, NULL, NULL);
+
+            if (other >= 0) {
+                logmsg("a second gdb refused: one session at a time");
+                send(other, "$E10#a6", 7, MSG_NOSIGNAL);
+                close(other);
+            }
         }
         if (!g->end) {
             poll_cores(g);
