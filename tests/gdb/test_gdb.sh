@@ -16,7 +16,8 @@
 #      written reads back after the cache is flushed; a watchpoint on
 #      watch_target stops after the store (new value shown); dump binary
 #      memory of 16 MiB equals `mcdshm dump` of the same range; monitor
-#      help and monitor reset list (the target's own text) arrive;
+#      help and monitor reset list (the target's own text) arrive; on
+#      mcdshm-vp, monitor trace start/stop/save writes the frames;
 #   2. non-stop over gdb/MI (gdb_mi.py): one thread stopped, the others
 #      running and making progress;
 #   3. a gdb killed (SIGKILL) while the target runs under `continue`: the
@@ -112,7 +113,7 @@ gdb_batch() {
 ncores=$("$CLI" -c "$CFG" cores | grep -Ec '^[0-9]+ ')
 
 # 1. All-stop.
-gdb_batch 'info threads' \
+gdb_batch 'info threads' 'monitor trace start' \
     'break bp_here' 'continue' 'p/x $pc' 'p/x &bp_here' \
     'x/2i $pc' 'stepi' 'p/x $pc' \
     'set $saved = $a0' 'set $a0 = 0x1234abcd' 'maint flush register-cache' \
@@ -120,6 +121,7 @@ gdb_batch 'info threads' \
     'delete' 'watch watch_target' 'continue' 'delete' \
     "dump binary memory $TMP/gdb.bin $RAM $((RAM + DUMP_LEN))" \
     "shell $CLI -c '$CFG' -q dump $RAM $DUMP_LEN $TMP/cli.bin" \
+    'monitor trace stop' "monitor trace save $TMP/trace.txt" \
     'monitor help' 'monitor reset list' >"$TMP/s1.log"
 nthreads=$(grep -Ec '^[* ] +[0-9]+ +Thread [0-9]+ \(' "$TMP/s1.log")
 if [ "$ncores" -ge 1 ] && [ "$nthreads" -eq "$ncores" ]; then
@@ -152,6 +154,15 @@ else
 fi
 expect "monitor help" "$TMP/s1.log" 'mcdshm-gdbserver monitor commands'
 expect "monitor reset list" "$TMP/s1.log" '^[0-9]+: .+'
+# The trace: mcdshm-vp has a core trace in PIPE mode; other targets may not.
+if [ "${MCDSHM_TARGET:-}" = vp ]; then
+    expect "monitor trace save" "$TMP/s1.log" 'trace: [1-9][0-9]* frames saved'
+    if [ "$(grep -c '^[0-9]' "$TMP/trace.txt" 2>/dev/null)" -ge 1 ]; then
+        pass
+    else
+        fail "monitor trace save wrote no frames"
+    fi
+fi
 
 # 2. Non-stop.
 if "$PY" "$HERE/gdb_mi.py" "$GDB" "$ELF" "$ADDR"; then
