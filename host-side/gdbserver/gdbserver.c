@@ -1986,6 +1986,19 @@ static void usage(FILE *f)
             "Type 'monitor help' in gdb for the bridge's commands.\n");
 }
 
+/* --listen's form, checked before anything is connected. */
+static bool listen_syntax_ok(const char *a)
+{
+    const char *colon = strrchr(a, ':');
+
+    if (strncmp(a, "unix:", 5) == 0) {
+        return a[5] != '\0';
+    }
+    return colon && colon != a && colon[1] && strlen(colon + 1) <= 5 &&
+           strspn(colon + 1, "0123456789") == strlen(colon + 1) &&
+           atoi(colon + 1) <= 65535;
+}
+
 static int listen_on(struct gs *g, char *desc, size_t desclen)
 {
     const char *a = g->listen;
@@ -2196,6 +2209,13 @@ int main(int argc, char **argv)
         fprintf(stderr,
                 PROG ": unexpected argument '%s'\nTry '" PROG " --help'.\n",
                 argv[optind]);
+        return 2;
+    }
+    if (!listen_syntax_ok(g.listen)) {
+        fprintf(stderr,
+                PROG ": --listen '%s': not HOST:PORT (port 0..65535) or "
+                     "unix:PATH\nTry '" PROG " --help'.\n",
+                g.listen);
         return 2;
     }
     if (server && config) {
