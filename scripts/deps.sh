@@ -21,6 +21,9 @@ pkgs=(
     dpkg-dev patch xz-utils meson ninja-build python3 flex bison
     libglib2.0-dev libpixman-1-dev zlib1g-dev libfdt-dev
     libsystemc-dev                  # the SystemC/TLM-2.0 adapter and example
+    # The mcdshm-gdbserver tests (tests/gdb) and bench row: the stock gdb
+    # users drive, for every architecture the bridge serves.
+    gdb-multiarch
 )
 
 missing=()
