@@ -2132,6 +2132,20 @@ static void mq_exit(Notifier *n, void *data)
 
 static Notifier mq_exit_notifier = { .notify = mq_exit };
 
+static void mq_start(McdShm *s);
+
+/*
+ * The server starts from the main loop's first iteration, not from the
+ * machine-done notifier: QEMU installs its SIGINT/SIGTERM handlers after
+ * the machine is done, and an endpoint that exists before them invites a
+ * signal that kills QEMU without its cleanup (or that the shell's
+ * SIG_IGN for background jobs swallows).
+ */
+static void mq_start_bh(void *opaque)
+{
+    mq_start(opaque);
+}
+
 /* Once the machine exists: the cores, the registers, the server. */
 static void mq_start(McdShm *s)
 {
@@ -2295,7 +2309,7 @@ static void mq_machine_done(Notifier *n, void *data)
         exit(1);
     }
     s->ctx = iothread_get_aio_context(s->iothread);
-    mq_start(s);
+    aio_bh_schedule_oneshot(qemu_get_aio_context(), mq_start_bh, s);
 }
 
 static Notifier mq_machine_done_notifier = { .notify = mq_machine_done };
