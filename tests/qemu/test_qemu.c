@@ -246,9 +246,12 @@ static void target_close(struct target *t)
     mcd_close_server_f(t->srv);
 }
 
-static void tx_one(struct target *t, uint32_t h, uint32_t space, uint64_t addr,
-                   mcd_tx_access_type_et at, void *buf, uint32_t len)
+/* One transaction on core @h; *@done = the bytes it did (0 if none). */
+static mcd_return_et tx_exec(struct target *t, uint32_t h, uint32_t space,
+                             uint64_t addr, mcd_tx_access_type_et at,
+                             void *buf, uint32_t len, uint32_t *done)
 {
+    mcd_return_et ret;
     mcd_txlist_st tl;
     mcd_tx_st tx;
 
@@ -261,11 +264,20 @@ static void tx_one(struct target *t, uint32_t h, uint32_t space, uint64_t addr,
     tl.tx = &tx;
     tl.num_tx = 1;
     tl.num_tx_ok = 0;
-    check(t, t->core[h], mcd_execute_txlist_f(t->core[h], &tl),
+    ret = mcd_execute_txlist_f(t->core[h], &tl);
+    *done = tl.num_tx_ok == 1 ? tx.num_bytes_ok : 0;
+    return ret;
+}
+
+static void tx_one(struct target *t, uint32_t h, uint32_t space, uint64_t addr,
+                   mcd_tx_access_type_et at, void *buf, uint32_t len)
+{
+    uint32_t done;
+
+    check(t, t->core[h], tx_exec(t, h, space, addr, at, buf, len, &done),
           at == MCD_TX_AT_R ? "read" : "write");
-    if (tl.num_tx_ok != 1 || tx.num_bytes_ok != len) {
-        fail("%s: %u of %u bytes at 0x%" PRIx64, t->what, tx.num_bytes_ok, len,
-             addr);
+    if (done != len) {
+        fail("%s: %u of %u bytes at 0x%" PRIx64, t->what, done, len, addr);
     }
 }
 
@@ -589,19 +601,9 @@ static mcd_error_code_et tx_try(struct target *t, uint32_t h, uint32_t space,
                                 size_t msglen)
 {
     mcd_error_info_st e;
-    mcd_txlist_st tl;
-    mcd_tx_st tx;
+    uint32_t done;
 
-    memset(&tx, 0, sizeof(tx));
-    tx.addr.address = addr;
-    tx.addr.mem_space_id = space;
-    tx.access_type = at;
-    tx.data = buf;
-    tx.num_bytes = len;
-    tl.tx = &tx;
-    tl.num_tx = 1;
-    tl.num_tx_ok = 0;
-    if (mcd_execute_txlist_f(t->core[h], &tl) == MCD_RET_ACT_NONE) {
+    if (tx_exec(t, h, space, addr, at, buf, len, &done) == MCD_RET_ACT_NONE) {
         return MCD_ERR_NONE;
     }
     mcd_qry_error_info_f(t->core[h], &e);
