@@ -17,9 +17,16 @@ pkgs=(
     libjson-c-dev                   # mcdshm-bench: the QMP-style baseline
     gnuplot-nox                     # mcdshm-bench --plot: the charts
     # The patched QEMU (MCDSHM_QEMU, qemu-side/qemu/build-qemu.sh): the
-    # source package's tools and the least QEMU 7.2's riscv64-softmmu needs.
+    # source package's tools and the least QEMU 7.2's softmmu targets need.
     dpkg-dev patch xz-utils meson ninja-build python3 flex bison
     libglib2.0-dev libpixman-1-dev zlib1g-dev libfdt-dev
+    libslirp-dev                    # QEMU's default -nic user networking
+    # QEMU's default firmware and option ROMs, found through Debian's own
+    # firmware path (build-qemu.sh): OpenSBI for riscv64 virt, kvmvapic,
+    # linuxboot and multiboot ROMs (qemu-system-data), SeaBIOS and its
+    # VGA BIOS (seabios), the NICs' boot ROMs (ipxe-qemu).
+    qemu-system-data seabios ipxe-qemu
+    gcc-aarch64-linux-gnu           # the aarch64 test program (tests/qemu)
     libsystemc-dev                  # the SystemC/TLM-2.0 adapter and example
     # The mcdshm-gdbserver tests (tests/gdb) and bench row: the stock gdb
     # users drive, for every architecture the bridge serves.

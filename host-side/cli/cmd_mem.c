@@ -61,20 +61,32 @@ static int sel_add(const struct cli *c, struct reg_sel *s,
     return CLI_OK;
 }
 
+/*
+ * A group by id, by name, or by its short name: the last dot-separated part
+ * of a gdb feature name ("csr" for QEMU's "org.gnu.gdb.riscv.csr") when
+ * only one group has it.
+ */
 static const mcd_register_group_st *find_group(const struct cli_regmap *m,
                                                const char *word)
 {
     uint64_t id;
     bool by_id = cli_parse_u64(word, UINT32_MAX, &id) == 0;
-    uint32_t i;
+    const mcd_register_group_st *shrt = NULL;
+    const char *dot;
+    uint32_t i, nshort = 0;
 
     for (i = 0; i < m->ngroups; i++) {
         if (by_id ? m->groups[i].reg_group_id == id
                   : strcasecmp(m->groups[i].reg_group_name, word) == 0) {
             return &m->groups[i];
         }
+        dot = strrchr(m->groups[i].reg_group_name, '.');
+        if (!by_id && dot && strcasecmp(dot + 1, word) == 0) {
+            shrt = &m->groups[i];
+            nshort++;
+        }
     }
-    return NULL;
+    return nshort == 1 ? shrt : NULL;
 }
 
 static int sel_group(const struct cli *c, struct reg_sel *s,

@@ -42,12 +42,14 @@ MCD_API_EXPORT mcd_return_et mcd_initialize_f(
         r = mcdc_fail(&x, -EINVAL, "%s is NULL",
                       version_req ? "impl_info" : "version_req");
     } else if (version_req->v_api_major != MCD_API_VER_MAJOR ||
-               version_req->v_api_minor > MCD_API_VER_MINOR) {
+               version_req->v_api_minor != MCD_API_VER_MINOR) {
+        /* Only the header's own version: the structures of another one
+         * differ, and a tool built against them must be told (as the
+         * reference client stub does). */
         r = mcdc_fail(&x, -ENOTSUP,
                       "API version %u.%u requested; libmcdshm implements "
-                      "MCD API %u.%u (accepts %u.0 to %u.%u)",
+                      "MCD API %u.%u only",
                       version_req->v_api_major, version_req->v_api_minor,
-                      MCD_API_VER_MAJOR, MCD_API_VER_MINOR, MCD_API_VER_MAJOR,
                       MCD_API_VER_MAJOR, MCD_API_VER_MINOR);
     } else {
         mcdc_set_api_version(version_req);

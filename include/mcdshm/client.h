@@ -138,6 +138,13 @@ extern "C" {
 #define MCDSHM_EXPORT __attribute__((visibility("default")))
 #endif
 
+/*
+ * A memory space's mem_type flag, the seed QEMU's name for the first custom
+ * bit (MCD_MEM_SPACE_CUSTOM_LO): the space's accesses are secure
+ * transactions (Arm TrustZone's secure world; x86's SMM).
+ */
+#define MCD_MEM_SPACE_IS_SECURE MCD_MEM_SPACE_CUSTOM_LO
+
 /**
  * mcdshm_version() - the library's version, "MAJOR.MINOR.PATCH".
  *

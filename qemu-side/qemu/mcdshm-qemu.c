@@ -56,11 +56,19 @@
 #include "elf.h"
 #include "qemu-version.h"
 
+#include "mcdshm/client.h"
 #include "mcdshm/server.h"
 
+/*
+ * Memory spaces, the seed's layout: for each CPU address space i a PHYSICAL
+ * space 2i+1 and a LOGICAL space 2i+2, then "GDB Registers" last (id
+ * MQ_SPACE_REGS(cpu)).  Address space 0 is the one CPUs fetch from.
+ */
 #define MQ_SPACE_PHYS 1
 #define MQ_SPACE_LOGICAL 2
-#define MQ_SPACE_REGS 3
+#define MQ_MAX_ASES 8 /* QEMU 7.2 has at most 4 (Arm with MTE) */
+#define MQ_NAS(cpu) ((uint32_t)MIN((cpu)->num_ases, MQ_MAX_ASES))
+#define MQ_SPACE_REGS(cpu) (2 * MQ_NAS(cpu) + 1)
 #define MQ_MAX_TRIGS 32
 #define MQ_MAX_BP_PCS 1024 /* breakpoints one IP trigger may expand to */
 #define MQ_MAX_GROUPS 16
@@ -76,6 +84,32 @@
 #define MQ_TRACE_DEFAULT 65536  /* frames */
 #define MQ_TRACE_MAX (1u << 24) /* frames: sanity limit */
 #define MQ_PAGE 4096            /* granule of partial memory transactions */
+
+/*
+ * What differs between the architectures and QEMU does not describe (the
+ * registers and their groups come from the gdbstub's feature descriptions
+ * of whichever CPU runs, the memory spaces from its address spaces).
+ */
+typedef struct MqArch {
+    uint32_t elf_machine; /* core_type (ELF e_machine) */
+    uint32_t insn_align;  /* smallest instruction alignment, bytes: the
+                           * granule of an IP trigger's range */
+} MqArch;
+
+static const MqArch mq_arch =
+#if defined(TARGET_RISCV)
+    { EM_RISCV, 2 }; /* C extension: 2-byte instructions */
+#elif defined(TARGET_AARCH64)
+    { EM_AARCH64, 2 }; /* AArch32 state runs T32 code too */
+#elif defined(TARGET_ARM)
+    { EM_ARM, 2 }; /* T32 */
+#elif defined(TARGET_X86_64)
+    { EM_X86_64, 1 };
+#elif defined(TARGET_I386)
+    { EM_386, 1 };
+#else
+    { EM_NONE, 1 };
+#endif
 
 typedef struct McdqReg {
     char name[MCD_REG_NAME_LEN];
@@ -293,17 +327,10 @@ static void mq_freeze_main(McdShm *s, void *arg)
 
 static void mq_core_info(void *opaque, uint32_t core, mcd_core_con_info_st *ci)
 {
-    McdShm *s = opaque;
-
-    snprintf(ci->core, sizeof(ci->core), "cpu%" PRIu32 " (%s)", core,
-             object_get_typename(OBJECT(s->cores[core].cpu)));
-#if defined(TARGET_RISCV)
-    ci->core_type = EM_RISCV;
-#elif defined(TARGET_AARCH64)
-    ci->core_type = EM_AARCH64;
-#else
-    ci->core_type = 0;
-#endif
+    (void)opaque;
+    /* One word, so that debuggers (mcdshm -C) can name it. */
+    snprintf(ci->core, sizeof(ci->core), "cpu%" PRIu32, core);
+    ci->core_type = mq_arch.elf_machine;
     ci->core_id = core;
 }
 
@@ -360,10 +387,11 @@ static bool mq_block_cb(Int128 start, Int128 len, const MemoryRegion *mr,
     return false;
 }
 
-static uint32_t mq_blocks(McdShm *s, uint32_t core, mcd_memblock_st *all)
+static uint32_t mq_blocks(McdShm *s, uint32_t core, int asidx,
+                          mcd_memblock_st *all)
 {
     MqBlocks bl = { all, 0 };
-    AddressSpace *as = s->cores[core].cpu->as;
+    AddressSpace *as = cpu_get_address_space(s->cores[core].cpu, asidx);
 
     RCU_READ_LOCK_GUARD();
     flatview_for_each_range(address_space_to_flatview(as), mq_block_cb, &bl);
@@ -386,22 +414,64 @@ static void mq_space(mcd_memspace_st *sp, uint32_t id, const char *name,
         MCD_TX_OPT_SIDE_EFFECTS | MCD_TX_OPT_NO_SIDE_EFFECTS;
 }
 
+/*
+ * The CPU address space that secure accesses use, or -1 when there is only
+ * one (Arm's TrustZone: "cpu-secure-memory"; x86: SMM, "cpu-smm").
+ */
+static int mq_secure_as(CPUState *cpu)
+{
+    MemTxAttrs sec = { .secure = 1 };
+    int i;
+
+    if (cpu->num_ases < 2) {
+        return -1;
+    }
+    i = cpu_asidx_from_attrs(cpu, sec);
+    return i != cpu_asidx_from_attrs(cpu, MEMTXATTRS_UNSPECIFIED) ? i : -1;
+}
+
+/*
+ * Memory space @id of @cpu as a CPU address space: its index, whether it
+ * is the LOGICAL one; false for "GDB Registers" and ids that do not exist.
+ */
+static bool mq_space_as(CPUState *cpu, uint32_t id, int *asidx, bool *logical)
+{
+    if (id < 1 || id >= MQ_SPACE_REGS(cpu)) {
+        return false;
+    }
+    *asidx = (int)((id - 1) / 2);
+    *logical = (id - 1) % 2 == 1;
+    return true;
+}
+
 static uint32_t mq_mem_spaces(void *opaque, uint32_t core, mcd_memspace_st *out,
                               uint32_t max)
 {
     McdShm *s = opaque;
+    CPUState *cpu = s->cores[core].cpu;
     mcd_memblock_st *blocks = g_new(mcd_memblock_st, MQ_MAX_BLOCKS);
-    mcd_memspace_st all[3];
-    uint32_t nb = mq_blocks(s, core, blocks);
+    mcd_memspace_st all[2 * MQ_MAX_ASES + 1];
+    int secure = mq_secure_as(cpu);
+    uint32_t n = 0, flag;
+    AddressSpace *as;
+    int i;
 
+    for (i = 0; i < (int)MQ_NAS(cpu); i++) {
+        as = cpu_get_address_space(cpu, i);
+        flag = i == secure ? MCD_MEM_SPACE_IS_SECURE : 0;
+        mq_space(&all[n], n + 1, memory_region_name(as->root),
+                 MCD_MEM_SPACE_IS_PHYSICAL | flag, UINT64_MAX,
+                 mq_blocks(s, core, i, blocks));
+        n++;
+        mq_space(&all[n], n + 1, as->name, MCD_MEM_SPACE_IS_LOGICAL | flag,
+                 UINT64_MAX, 0);
+        n++;
+    }
     g_free(blocks);
-    mq_space(&all[0], MQ_SPACE_PHYS, "Physical", MCD_MEM_SPACE_IS_PHYSICAL,
-             UINT64_MAX, nb);
-    mq_space(&all[1], MQ_SPACE_LOGICAL, "Logical", MCD_MEM_SPACE_IS_LOGICAL,
-             UINT64_MAX, 0);
-    mq_space(&all[2], MQ_SPACE_REGS, "GDB Registers",
-             MCD_MEM_SPACE_IS_REGISTERS, MQ_MAX_REGS - 1, 0);
-    return mq_list(out, all, 3, max, sizeof(all[0]));
+    mq_space(&all[n], n + 1, "GDB Registers", MCD_MEM_SPACE_IS_REGISTERS,
+             MQ_MAX_REGS - 1, 0);
+    n++;
+    return mq_list(out, all, n, max, sizeof(all[0]));
 }
 
 static uint32_t mq_mem_blocks(void *opaque, uint32_t core, uint32_t space,
@@ -409,13 +479,15 @@ static uint32_t mq_mem_blocks(void *opaque, uint32_t core, uint32_t space,
 {
     McdShm *s = opaque;
     mcd_memblock_st *all;
+    bool logical;
     uint32_t n;
+    int asidx;
 
-    if (space != MQ_SPACE_PHYS) {
+    if (!mq_space_as(s->cores[core].cpu, space, &asidx, &logical) || logical) {
         return 0;
     }
     all = g_new(mcd_memblock_st, MQ_MAX_BLOCKS);
-    n = mq_blocks(s, core, all);
+    n = mq_blocks(s, core, asidx, all);
     n = mq_list(out, all, n, max, sizeof(all[0]));
     g_free(all);
     return n;
@@ -453,7 +525,7 @@ static uint32_t mq_regs(void *opaque, uint32_t core, uint32_t group,
             r = &out[n];
             memset(r, 0, sizeof(*r));
             r->addr.address = s->regs[i].regnum;
-            r->addr.mem_space_id = MQ_SPACE_REGS;
+            r->addr.mem_space_id = MQ_SPACE_REGS(s->cores[core].cpu);
             r->reg_group_id = s->regs[i].group;
             snprintf(r->regname, sizeof(r->regname), "%s", s->regs[i].name);
             r->regsize = s->regs[i].bits;
@@ -574,6 +646,29 @@ static void mq_feature(const char *xml, int base, int num, void *opaque)
     }
 }
 
+/*
+ * Drop the registers a feature description lists but the CPU cannot read
+ * (RISC-V's CSR description has pmpcfg1 and pmpcfg3 on RV64, whose reads
+ * fail): a debugger reading a whole group must not stop at one (BQL).
+ */
+static void mq_drop_unreadable(McdShm *s, CPUState *cpu)
+{
+    GByteArray *buf = g_byte_array_new();
+    uint32_t i, n = 0;
+
+    for (i = 0; i < s->nregs; i++) {
+        g_byte_array_set_size(buf, 0);
+        if (gdb_debug_read_register(cpu, buf, (int)s->regs[i].regnum) !=
+            (int)(s->regs[i].bits / 8)) {
+            s->groups[s->regs[i].group - 1].n--;
+            continue;
+        }
+        s->regs[n++] = s->regs[i];
+    }
+    s->nregs = n;
+    g_byte_array_unref(buf);
+}
+
 static const McdqReg *mq_reg_find(McdShm *s, uint64_t regnum)
 {
     uint32_t i;
@@ -665,12 +760,25 @@ static int mq_mem_tx(McdShm *s, uint32_t core, mcd_tx_st *tx,
                      struct mcdshm_status *st)
 {
     CPUState *cpu = s->cores[core].cpu;
-    bool logical = tx->addr.mem_space_id == MQ_SPACE_LOGICAL;
     bool wr = tx->access_type == MCD_TX_AT_W;
     uint64_t addr = tx->addr.address;
+    MemTxAttrs attrs = MEMTXATTRS_UNSPECIFIED;
     uint32_t len, left;
-    bool chunked = false;
-    int r;
+    bool chunked = false, logical;
+    AddressSpace *as;
+    int r, asidx;
+
+    if (!mq_space_as(cpu, tx->addr.mem_space_id, &asidx, &logical)) {
+        return mcdshm_fail(st, MCD_ERR_TXLIST_TX,
+                           "mem_space_id %" PRIu32 " is no memory space "
+                           "(see mcd_qry_mem_spaces_f)",
+                           tx->addr.mem_space_id);
+    }
+    as = cpu_get_address_space(cpu, asidx);
+    if (asidx == mq_secure_as(cpu)) {
+        /* A secure space's accesses are secure transactions. */
+        attrs = (MemTxAttrs){ .secure = 1 };
+    }
 
     if (tx->access_type != MCD_TX_AT_R && tx->access_type != MCD_TX_AT_W) {
         return mcdshm_fail(st, MCD_ERR_TXLIST_TX,
@@ -696,10 +804,10 @@ static int mq_mem_tx(McdShm *s, uint32_t core, mcd_tx_st *tx,
             r = cpu_memory_rw_debug(cpu, addr, tx->data + tx->num_bytes_ok, len,
                                     wr);
         } else if (wr) {
-            r = address_space_write(cpu->as, addr, MEMTXATTRS_UNSPECIFIED,
+            r = address_space_write(as, addr, attrs,
                                     tx->data + tx->num_bytes_ok, len);
         } else {
-            r = address_space_read(cpu->as, addr, MEMTXATTRS_UNSPECIFIED,
+            r = address_space_read(as, addr, attrs,
                                    tx->data + tx->num_bytes_ok, len);
         }
         if (r != 0) {
@@ -712,8 +820,9 @@ static int mq_mem_tx(McdShm *s, uint32_t core, mcd_tx_st *tx,
             }
             return mcdshm_fail(
                 st, wr ? MCD_ERR_TXLIST_WRITE : MCD_ERR_TXLIST_READ,
-                "%s %s at 0x%" PRIx64 " failed: %s",
+                "%s %s at 0x%" PRIx64 " in %s failed: %s",
                 logical ? "logical" : "physical", wr ? "write" : "read", addr,
+                as->name,
                 logical ? "no mapping for this address"
                         : "nothing mapped there (or the device "
                           "refused the access)");
@@ -741,18 +850,10 @@ static int mq_access(void *opaque, uint32_t core, mcd_tx_st *tx,
                            "data is NULL for num_bytes %" PRIu32,
                            tx->num_bytes);
     }
-    switch (tx->addr.mem_space_id) {
-    case MQ_SPACE_PHYS:
-    case MQ_SPACE_LOGICAL:
-        return mq_mem_tx(s, core, tx, st);
-    case MQ_SPACE_REGS:
+    if (tx->addr.mem_space_id == MQ_SPACE_REGS(s->cores[core].cpu)) {
         return mq_reg_tx(s, core, tx, st);
-    default:
-        return mcdshm_fail(st, MCD_ERR_TXLIST_TX,
-                           "mem_space_id %" PRIu32 " does not exist (1 "
-                           "Physical, 2 Logical, 3 GDB Registers)",
-                           tx->addr.mem_space_id);
     }
+    return mq_mem_tx(s, core, tx, st);
 }
 
 /* ------------------------------------------------------------------------
@@ -1355,7 +1456,9 @@ static void mq_trig_drop(McdqCore *c, McdqTrig *t)
     uint32_t k = 0;
 
     if (t->type == MCD_TRIG_TYPE_IP) {
-        for (a = t->lo; a <= t->hi && k < MQ_MAX_BP_PCS; a += 2, k++) {
+        for (a = t->lo & ~(uint64_t)(mq_arch.insn_align - 1);
+             a <= t->hi && k < MQ_MAX_BP_PCS;
+             a += mq_arch.insn_align, k++) {
             cpu_breakpoint_remove(c->cpu, a, BP_GDB);
         }
     } else if (t->wp) {
@@ -1373,7 +1476,8 @@ static int mq_trig_insert(void *opaque, uint32_t core, uint32_t trig_id,
     uint64_t lo = trig->addr_start.address, a;
     McdqCore *c;
     McdqTrig *t = NULL;
-    int flags, rc = 0;
+    int flags, rc = 0, asidx;
+    bool logical;
 
     if (mq_check_core(s, core, st) < 0) {
         return -1;
@@ -1385,10 +1489,11 @@ static int mq_trig_insert(void *opaque, uint32_t core, uint32_t trig_id,
                            "0x1, READ 0x2, WRITE 0x4 or RW 0x8)",
                            (unsigned)trig->type);
     }
-    if (space != 0 && space != MQ_SPACE_PHYS && space != MQ_SPACE_LOGICAL) {
+    if (space != 0 && !mq_space_as(s->cores[core].cpu, space, &asidx,
+                                   &logical)) {
         return mcdshm_fail(st, MCD_ERR_TRIG_CREATE,
                            "trigger mem_space_id %" PRIu32 " is not a memory "
-                           "space (1 Physical, 2 Logical)",
+                           "space (see mcd_qry_mem_spaces_f)",
                            space);
     }
     /* Approximations, reported back with `modified`. */
@@ -1435,9 +1540,9 @@ static int mq_trig_insert(void *opaque, uint32_t core, uint32_t trig_id,
         trig->modified = TRUE;
     }
     if (trig->type == MCD_TRIG_TYPE_IP &&
-        trig->addr_range > 2 * (MQ_MAX_BP_PCS - 1) + 1) {
+        trig->addr_range > mq_arch.insn_align * MQ_MAX_BP_PCS - 1) {
         /* One QEMU breakpoint per possible instruction address. */
-        trig->addr_range = 2 * (MQ_MAX_BP_PCS - 1) + 1;
+        trig->addr_range = mq_arch.insn_align * MQ_MAX_BP_PCS - 1;
         trig->modified = TRUE;
     }
     c = &s->cores[core];
@@ -1477,8 +1582,8 @@ static int mq_trig_insert(void *opaque, uint32_t core, uint32_t trig_id,
         t->data_mask |= ~0ull << (8 * t->data_size);
     }
     if (t->type == MCD_TRIG_TYPE_IP) {
-        for (a = lo & ~1ull, k = 0; a <= t->hi && k < MQ_MAX_BP_PCS;
-             a += 2, k++) {
+        for (a = lo & ~(uint64_t)(mq_arch.insn_align - 1), k = 0;
+             a <= t->hi && k < MQ_MAX_BP_PCS; a += mq_arch.insn_align, k++) {
             if (cpu_breakpoint_insert(c->cpu, a, BP_GDB, NULL) != 0) {
                 t->hi = a - 1;
                 mq_trig_drop(c, t);
@@ -1966,7 +2071,9 @@ static void mq_window(McdShm *s)
     MemoryRegion *mr = current_machine ? current_machine->ram : NULL;
     int fd, seals;
 
-    if (!mr || !mr->ram_block) {
+    if (!mr || !mr->ram_block || !mr->container) {
+        /* Not mapped as itself (x86 maps it through aliases): the window
+         * cannot give guest-physical addresses. */
         return;
     }
     fd = memory_region_get_fd(mr);
@@ -1990,6 +2097,53 @@ static void mq_window(McdShm *s)
         .mem_space_id = MQ_SPACE_PHYS,
     };
     s->target.window = &s->window;
+}
+
+/*
+ * At exit (atexit, on the main thread, with the BQL): stop serving, which
+ * removes the endpoint, on every clean exit including SIGTERM and SIGINT
+ * (QEMU turns them into a shutdown, then qemu_cleanup() and exit()).  By
+ * then qemu_cleanup() has stopped and destroyed the IOThread, so nothing
+ * services the server any more; if it still runs (an exit() from
+ * elsewhere), leave the server alone rather than race it: the next server
+ * of that name removes the dead endpoint.
+ */
+static void mq_exit(Notifier *n, void *data)
+{
+    McdShm *s = qatomic_read(&mq_the);
+    bool locked = qemu_mutex_iothread_locked();
+
+    (void)n;
+    (void)data;
+    if (!s || !s->srv || iothread_by_id(s->iothread_id)) {
+        return;
+    }
+    cpu_guest_debug_hook = NULL;
+    /* Closing the connections releases their triggers, which takes it. */
+    if (locked) {
+        qemu_mutex_unlock_iothread();
+    }
+    mcdshm_server_stop(s->srv);
+    s->srv = NULL;
+    if (locked) {
+        qemu_mutex_lock_iothread();
+    }
+}
+
+static Notifier mq_exit_notifier = { .notify = mq_exit };
+
+static void mq_start(McdShm *s);
+
+/*
+ * The server starts from the main loop's first iteration, not from the
+ * machine-done notifier: QEMU installs its SIGINT/SIGTERM handlers after
+ * the machine is done, and an endpoint that exists before them invites a
+ * signal that kills QEMU without its cleanup (or that the shell's
+ * SIG_IGN for background jobs swallows).
+ */
+static void mq_start_bh(void *opaque)
+{
+    mq_start(opaque);
 }
 
 /* Once the machine exists: the cores, the registers, the server. */
@@ -2025,6 +2179,7 @@ static void mq_start(McdShm *s)
     }
     s->regs = g_new0(McdqReg, MQ_MAX_REGS);
     gdb_debug_foreach_feature(first_cpu, mq_feature, s);
+    mq_drop_unreadable(s, first_cpu);
     snprintf(s->device, sizeof(s->device), "%s",
              current_machine ? MACHINE_GET_CLASS(current_machine)->name
                              : "machine");
@@ -2043,6 +2198,7 @@ static void mq_start(McdShm *s)
         exit(1);
     }
     qatomic_set(&mq_the, s);
+    qemu_add_exit_notifier(&mq_exit_notifier);
     cpu_guest_debug_hook = mq_debug_hook;
     aio_bh_schedule_oneshot(s->ctx, mq_sync_fds_bh, s);
 }
@@ -2117,10 +2273,15 @@ static void mq_machine_done(Notifier *n, void *data)
         exit(1);
     }
     transport = qemu_opt_get(o, "transport");
-    if (!transport || strcmp(transport, "shm") != 0) {
+    if (!transport) {
+        error_report("-mcd: no transport: use -mcd shm,name=NAME,iothread=ID "
+                     "(-mcd help lists the options)");
+        exit(1);
+    }
+    if (strcmp(transport, "shm") != 0) {
         error_report("-mcd: transport '%s' is not supported: use -mcd "
-                     "shm,name=NAME,iothread=ID",
-                     transport ? transport : "");
+                     "shm,name=NAME,iothread=ID (-mcd help lists the options)",
+                     transport);
         exit(1);
     }
     s = g_new0(McdShm, 1);
@@ -2148,7 +2309,7 @@ static void mq_machine_done(Notifier *n, void *data)
         exit(1);
     }
     s->ctx = iothread_get_aio_context(s->iothread);
-    mq_start(s);
+    aio_bh_schedule_oneshot(qemu_get_aio_context(), mq_start_bh, s);
 }
 
 static Notifier mq_machine_done_notifier = { .notify = mq_machine_done };

@@ -2,13 +2,20 @@
 # run_qemu.sh - run an MCD client (the conformance suite, or any program
 # that reads $MCDSHM_CONFIG) against the patched QEMU.
 #
-# Usage: run_qemu.sh QEMU_SYSTEM_RISCV64 LIBMCDSHM_SO TEST_PROG_ELF BIN [ARGS]
+# Usage: run_qemu.sh QEMU_SYSTEM_ARCH LIBMCDSHM_SO TEST_PROG_ELF BIN [ARGS]
 #
-# Starts "QEMU -machine virt -smp 4 -bios none -kernel TEST_PROG_ELF -S"
-# with an IOThread and "-mcd shm,name=conf-<pid>,iothread=io0", its
+# Starts "QEMU -machine M [-cpu C] -smp 4 -kernel TEST_PROG_ELF -S" (no
+# -kernel if TEST_PROG_ELF is "-"), the machine by architecture (the
+# binary's name qemu-system-ARCH): riscv64 virt with -bios none, aarch64
+# virt with a cortex-a53, arm virt with a cortex-a15, i386 and x86_64 q35;
+# MCDSHM_QEMU_MACHINE and MCDSHM_QEMU_CPU replace them (e.g.
+# "virt,secure=on" and "cortex-a15"); MCDSHM_QEMU_FIRMWARE=default drops
+# riscv64's -bios none (OpenSBI then runs first).  With an IOThread and
+# "-mcd shm,name=conf-<pid>,iothread=io0", its
 # endpoint in a fresh private directory (MCDSHM_RUNTIME_DIR), waits for its
 # socket, then runs BIN (with ARGS) with MCDSHM_LIB, MCDSHM_CONFIG,
-# MCDSHM_TARGET=qemu, MCDSHM_TEST_ELF and MCDSHM_QEMU_PID set.  QEMU is
+# MCDSHM_TARGET=qemu (qemu-opensbi with the default firmware),
+# MCDSHM_TEST_ELF and MCDSHM_QEMU_PID set.  QEMU is
 # stopped (SIGTERM, then SIGKILL after 5 s) and the directory removed on
 # every exit path.  Exit status: BIN's, or 1 if QEMU does not come up or
 # dies while BIN runs (its log is shown).
@@ -29,7 +36,8 @@ for f in "$qemu" "$bin"; do
     [ -x "$f" ] || { echo "run_qemu.sh: $f is not executable" >&2; exit 2; }
 done
 for f in "$lib" "$elf"; do
-    [ -r "$f" ] || { echo "run_qemu.sh: $f is not readable" >&2; exit 2; }
+    [ "$f" = - ] || [ -r "$f" ] ||
+        { echo "run_qemu.sh: $f is not readable" >&2; exit 2; }
 done
 
 name=conf-$$
@@ -56,19 +64,37 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+arch=$(basename "$qemu")
+arch=${arch#qemu-system-}
+bios=
+cpu=
+case $arch in
+riscv64) machine=virt; bios="-bios none" ;;
+aarch64) machine=virt; cpu=cortex-a53 ;;
+arm) machine=virt; cpu=cortex-a15 ;;
+i386 | x86_64) machine=q35 ;;
+*) echo "run_qemu.sh: no machine known for $arch" >&2; exit 2 ;;
+esac
+machine=${MCDSHM_QEMU_MACHINE:-$machine}
+cpu=${MCDSHM_QEMU_CPU:-$cpu}
+if [ "${MCDSHM_QEMU_FIRMWARE:-}" = default ]; then
+    bios=
+fi
+extra=$bios
+[ -z "$cpu" ] || extra="$extra -cpu $cpu"
+[ "$elf" = - ] || extra="$extra -kernel $elf"
+
 # MCDSHM_QEMU_RAM=memfd: guest RAM as a shared memfd, which mcdshm offers
 # debuggers as a direct memory window (reads of RAM need no request).
-machine=virt
 ram=
 if [ "${MCDSHM_QEMU_RAM:-}" = memfd ]; then
-    machine=virt,memory-backend=ram
+    machine=$machine,memory-backend=ram
     ram="-object memory-backend-memfd,id=ram,size=128M,share=on"
 fi
 
-# shellcheck disable=SC2086 # $ram is empty or one option and its value
+# shellcheck disable=SC2086 # $ram and $extra are options and their values
 MCDSHM_RUNTIME_DIR=$dir "$qemu" -machine $machine $ram -smp 4 -m 128M \
-    -display none -serial null -monitor none -nodefaults \
-    -bios none -kernel "$elf" -S \
+    -display none -serial null -monitor none -nodefaults $extra -S \
     -object iothread,id=io0 \
     -mcd shm,name="$name",iothread=io0 >"$log" 2>&1 &
 qemu_pid=$!
@@ -88,7 +114,12 @@ done
 export MCDSHM_RUNTIME_DIR="$dir"
 export MCDSHM_LIB="$lib"
 export MCDSHM_CONFIG="McdShmEndpoint=\"$sock\" ${MCDSHM_EXTRA_CONFIG:-}"
-export MCDSHM_TARGET=qemu
+# The conformance profile: OpenSBI changes what runs first.
+if [ "${MCDSHM_QEMU_FIRMWARE:-}" = default ]; then
+    export MCDSHM_TARGET=qemu-opensbi
+else
+    export MCDSHM_TARGET=qemu
+fi
 export MCDSHM_TEST_ELF="$elf"
 export MCDSHM_QEMU_PID="$qemu_pid"
 

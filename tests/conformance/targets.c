@@ -157,6 +157,58 @@ static const struct conf_target conf_targets[] = {
         },
     },
     {
+        /*
+         * The same QEMU with its default firmware, OpenSBI (no -bios
+         * none), and test_prog in S-mode at 0x80200000 (crt0_sbi.S): every
+         * hart starts at 0x1000 and enters OpenSBI; OpenSBI's boot hart
+         * (hart 0) enters test_prog, which starts the others through SBI
+         * HSM.
+         */
+        .name = "qemu-opensbi",
+        .what = "QEMU 7.2 (Debian) qemu-system-riscv64 -machine virt with "
+                "mcdshm and its default firmware (OpenSBI)",
+        .config_example = "McdShmEndpoint=\"/run/user/0/mcdshm/qemu.sock\"",
+        .system = "QEMU",
+        .min_cores = 4,
+        .pc_reg = "pc",
+        .instret_reg = NULL, /* TCG's minstret counts host ticks */
+        .scratch_reg = "t3",
+        .reg_addr = CONF_REG_ADDR_INDEX, /* GDB register numbers */
+        .watch_pc = CONF_WATCH_AFTER_INSN,
+        .unmapped_addr = 0x18000000, /* between fw_cfg and the flash */
+        .reset_pc = 0x1000,          /* virt's reset vector in the MROM */
+        .rst_system = 0,
+        .rst_core = 1,
+        .help_command = "help",
+        .isa = &conf_isa_riscv,
+        .caps = {
+            [CAP_TRACE] = HAS,      /* single-steps while tracing */
+            [CAP_TRACE_FIFO] = HAS,
+            [CAP_CHANNEL] = { false, "the virt UART belongs to QEMU's "
+                                     "chardev (-serial), not to MCD" },
+            [CAP_RUN_UNTIL] = HAS,
+            [CAP_TIME] = HAS,
+            [CAP_CORE_RESET] = HAS,
+            [CAP_PER_CORE_RUN] = { false, "after a reset OpenSBI waits "
+                                          "for its boot hart, hart 0: "
+                                          "another hart run alone stays "
+                                          "in the firmware" },
+            [CAP_SET_GLOBAL] = HAS,
+            [CAP_WATCH] = HAS,
+            [CAP_WATCH_RANGE] = HAS,
+            [CAP_COMPLEX_TRIG] = HAS,
+            [CAP_STEP_EXACT] = HAS,
+            [CAP_LOGICAL_SPACE] = HAS,
+            [CAP_REG_BLOCK] = HAS,
+            [CAP_UNMAPPED_ADDR] = HAS,
+            [CAP_COMMAND] = HAS,
+            [CAP_DEVICE_DESCRIPTION] = { false, "QEMU ships no IP-XACT "
+                                                "description of its "
+                                                "machines" },
+            [CAP_MULTI_CLIENT] = HAS,
+        },
+    },
+    {
         /* mcdshm-sc-example (cosim/systemc): 2 TLM harts, --halted. */
         .name = "sc",
         .what = "mcdshm-sc-example, the SystemC/TLM-2.0 example platform",

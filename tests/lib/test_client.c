@@ -261,13 +261,17 @@ Test(client, initialize_answered_locally)
     cr_assert_str_eq(info.vendor, "mcdshm");
     cr_assert_eq(info.v_imp_minor, MCDSHM_VERSION_MINOR);
     cr_assert_str_eq(mcdshm_version(), "0.1.0");
+    /* Any other version is refused, naming both: 1.0's structures are
+     * not 1.1's. */
     v.v_api_minor = 0;
-    OK(mcd_initialize_f(&v, &info), NULL);
-
-    v.v_api_major = 2;
     expect_error(mcd_initialize_f(&v, &info), NULL, MCD_ERR_GENERAL,
-                 "API version 2.0 requested; libmcdshm implements MCD API "
-                 "1.1");
+                 "API version 1.0 requested; libmcdshm implements MCD API "
+                 "1.1 only");
+    v.v_api_major = 2;
+    v.v_api_minor = 1;
+    expect_error(mcd_initialize_f(&v, &info), NULL, MCD_ERR_GENERAL,
+                 "API version 2.1 requested; libmcdshm implements MCD API "
+                 "1.1 only");
     v.v_api_major = 1;
     v.v_api_minor = 2;
     expect_error(mcd_initialize_f(&v, &info), NULL, MCD_ERR_GENERAL, "1.2");

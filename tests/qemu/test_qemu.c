@@ -2,7 +2,7 @@
  * test_qemu.c - end-to-end tests of mcdshm inside QEMU, through
  * libmcdshm.so's public MCD API only.
  *
- * Usage: test_qemu diff N | readers | killed | trigdata
+ * Usage: test_qemu diff N | readers | killed | trigdata | steps | secure
  *
  *   diff N   the same test_prog.elf on mcdshm-vp ($MCDSHM_VP_CONFIG) and on
  *            QEMU ($MCDSHM_CONFIG): each hart of both is brought to the ELF
@@ -15,6 +15,15 @@
  *            new debugger must be able to stop, read and run it.
  *   trigdata a WRITE watchpoint with a data condition stops its hart
  *            exactly at the value asked for; the other harts run on.
+ *   steps    aarch64 (tests/qemu/progs/aarch64_steps.S): core 0 runs to
+ *            steps_start, then is single-stepped to steps_end; after every
+ *            step pc and x0..x30 must be what the program stored in
+ *            `snapshots` when it ran the same instructions before.
+ *   secure   Arm with secure=on (no program: MCDSHM_TEST_ELF is "-"):
+ *            the seed's five memory spaces in its order, a non-secure
+ *            physical read of the secure RAM refused with
+ *            MCD_ERR_TXLIST_READ, the same address written and read
+ *            through the secure physical space.
  *
  * $MCDSHM_TEST_ELF names test_prog.elf (for its symbols, read with nm-free
  * libelf in the conformance helpers' way: here only "counter" and the
@@ -37,6 +46,7 @@
 #include <unistd.h>
 
 #include "mcd/mcd_api.h"
+#include "mcdshm/client.h"
 
 #define NHARTS 4
 #define NREGS 33 /* x0..x31 and pc: GDB / vp register numbers 0..32 */
@@ -52,6 +62,7 @@ struct target {
 };
 
 static uint64_t elf_entry, sym_counter;
+static uint64_t sym_steps_start, sym_steps_end, sym_snapshots;
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
 fail(const char *fmt, ...)
@@ -109,16 +120,32 @@ static void elf_read(const char *path)
         }
         d = elf_getdata(scn, NULL);
         for (i = 0; d && i < sh.sh_size / sh.sh_entsize; i++) {
-            if (gelf_getsym(d, (int)i, &sym) &&
-                !strcmp(elf_strptr(e, sh.sh_link, sym.st_name), "counter")) {
+            const char *nm;
+
+            if (!gelf_getsym(d, (int)i, &sym)) {
+                continue;
+            }
+            nm = elf_strptr(e, sh.sh_link, sym.st_name);
+            if (!nm) {
+                continue;
+            }
+            if (!strcmp(nm, "counter")) {
                 sym_counter = sym.st_value;
+            } else if (!strcmp(nm, "steps_start")) {
+                sym_steps_start = sym.st_value;
+            } else if (!strcmp(nm, "steps_end")) {
+                sym_steps_end = sym.st_value;
+            } else if (!strcmp(nm, "snapshots")) {
+                sym_snapshots = sym.st_value;
             }
         }
     }
     elf_end(e);
     close(fd);
-    if (!sym_counter) {
-        fail("%s has no symbol 'counter' (not test_prog.elf?)", path);
+    if (!sym_counter && !sym_steps_start) {
+        fail("%s has no symbol 'counter' nor 'steps_start' (not "
+             "test_prog.elf nor aarch64_steps.elf?)",
+             path);
     }
 }
 
@@ -143,7 +170,6 @@ static void target_open(struct target *t, const char *what, const char *config,
 {
     mcd_core_con_info_st sys[8], cores[NHARTS];
     uint32_t n = 8, i;
-    mcd_register_info_st ri;
 
     memset(t, 0, sizeof(*t));
     t->what = what;
@@ -173,13 +199,38 @@ static void target_open(struct target *t, const char *what, const char *config,
     }
     t->phys_space = space_of(t, MCD_MEM_SPACE_IS_PHYSICAL);
     t->regs_space = space_of(t, MCD_MEM_SPACE_IS_REGISTERS);
-    /* Register NREGS - 1 must be the pc on both targets. */
-    n = 1;
-    check(t, t->core[0], mcd_qry_reg_map_f(t->core[0], 0, REG_PC, &n, &ri),
+}
+
+/*
+ * Register REG_PC must be the pc, at its GDB number, on both targets; with
+ * a @prefix the ones before it must be @prefix0.. (@reg31 for number 31)
+ * too (AArch64: x0..x30, sp, pc).
+ */
+static void check_reg_layout(struct target *t, const char *prefix,
+                             const char *reg31)
+{
+    mcd_register_info_st ri[NREGS];
+    uint32_t n = NREGS, i;
+    char want[16];
+
+    check(t, t->core[0], mcd_qry_reg_map_f(t->core[0], 0, 0, &n, ri),
           "mcd_qry_reg_map_f");
-    if (strcmp(ri.regname, "pc") != 0 || ri.addr.address != REG_PC) {
-        fail("%s: register %d is \"%s\" at %" PRIu64 ", not pc", what, REG_PC,
-             ri.regname, ri.addr.address);
+    for (i = 0; i < NREGS; i++) {
+        if (i == REG_PC) {
+            snprintf(want, sizeof(want), "pc");
+        } else if (!prefix) {
+            continue;
+        } else if (i == 31 && reg31) {
+            snprintf(want, sizeof(want), "%s", reg31);
+        } else {
+            snprintf(want, sizeof(want), "%s%u", prefix, i);
+        }
+        if (i >= n || strcmp(ri[i].regname, want) != 0 ||
+            ri[i].addr.address != i) {
+            fail("%s: register %u is \"%s\" at %" PRIu64 ", not %s", t->what,
+                 i, i < n ? ri[i].regname : "(none)",
+                 i < n ? ri[i].addr.address : 0, want);
+        }
     }
 }
 
@@ -195,9 +246,12 @@ static void target_close(struct target *t)
     mcd_close_server_f(t->srv);
 }
 
-static void tx_one(struct target *t, uint32_t h, uint32_t space, uint64_t addr,
-                   mcd_tx_access_type_et at, void *buf, uint32_t len)
+/* One transaction on core @h; *@done = the bytes it did (0 if none). */
+static mcd_return_et tx_exec(struct target *t, uint32_t h, uint32_t space,
+                             uint64_t addr, mcd_tx_access_type_et at,
+                             void *buf, uint32_t len, uint32_t *done)
 {
+    mcd_return_et ret;
     mcd_txlist_st tl;
     mcd_tx_st tx;
 
@@ -210,11 +264,20 @@ static void tx_one(struct target *t, uint32_t h, uint32_t space, uint64_t addr,
     tl.tx = &tx;
     tl.num_tx = 1;
     tl.num_tx_ok = 0;
-    check(t, t->core[h], mcd_execute_txlist_f(t->core[h], &tl),
+    ret = mcd_execute_txlist_f(t->core[h], &tl);
+    *done = tl.num_tx_ok == 1 ? tx.num_bytes_ok : 0;
+    return ret;
+}
+
+static void tx_one(struct target *t, uint32_t h, uint32_t space, uint64_t addr,
+                   mcd_tx_access_type_et at, void *buf, uint32_t len)
+{
+    uint32_t done;
+
+    check(t, t->core[h], tx_exec(t, h, space, addr, at, buf, len, &done),
           at == MCD_TX_AT_R ? "read" : "write");
-    if (tl.num_tx_ok != 1 || tx.num_bytes_ok != len) {
-        fail("%s: %u of %u bytes at 0x%" PRIx64, t->what, tx.num_bytes_ok, len,
-             addr);
+    if (done != len) {
+        fail("%s: %u of %u bytes at 0x%" PRIx64, t->what, done, len, addr);
     }
 }
 
@@ -270,6 +333,8 @@ static int test_diff(uint32_t nsteps)
 
     target_open(&vp, "mcdshm-vp", getenv("MCDSHM_VP_CONFIG"), "mcdshm-vp");
     target_open(&q, "QEMU", getenv("MCDSHM_CONFIG"), "QEMU");
+    check_reg_layout(&vp, NULL, NULL);
+    check_reg_layout(&q, NULL, NULL);
     for (h = 0; h < NHARTS; h++) {
         if (state(&vp, h) != MCD_CORE_STATE_DEBUG ||
             state(&q, h) != MCD_CORE_STATE_DEBUG) {
@@ -529,6 +594,148 @@ static int test_trigdata(void)
     return 0;
 }
 
+/* One transaction that may fail: its error code (MCD_ERR_NONE if done). */
+static mcd_error_code_et tx_try(struct target *t, uint32_t h, uint32_t space,
+                                uint64_t addr, mcd_tx_access_type_et at,
+                                void *buf, uint32_t len, char *msg,
+                                size_t msglen)
+{
+    mcd_error_info_st e;
+    uint32_t done;
+
+    if (tx_exec(t, h, space, addr, at, buf, len, &done) == MCD_RET_ACT_NONE) {
+        return MCD_ERR_NONE;
+    }
+    mcd_qry_error_info_f(t->core[h], &e);
+    snprintf(msg, msglen, "%s", e.error_str);
+    return e.error_code;
+}
+
+/*
+ * aarch64: step core 0 through steps_start..steps_end; after each step pc
+ * and x0..x30 must equal what the program stored after the same
+ * instruction in its first run.
+ */
+static int test_steps(void)
+{
+    mcd_trig_simple_core_st trig;
+    uint64_t r[NREGS], snap[32];
+    uint32_t id = 0, k, n, i;
+    struct target q;
+
+    if (!sym_steps_start || sym_steps_end <= sym_steps_start ||
+        !sym_snapshots) {
+        fail("MCDSHM_TEST_ELF is not aarch64_steps.elf (no steps_start, "
+             "steps_end, snapshots)");
+    }
+    n = (uint32_t)(sym_steps_end - sym_steps_start) / 4;
+    target_open(&q, "QEMU", getenv("MCDSHM_CONFIG"), "QEMU");
+    check_reg_layout(&q, "x", "sp");
+    memset(&trig, 0, sizeof(trig));
+    trig.struct_size = sizeof(trig);
+    trig.type = MCD_TRIG_TYPE_IP;
+    trig.action = MCD_TRIG_ACTION_DBG_DEBUG;
+    trig.addr_start.address = sym_steps_start;
+    trig.addr_start.mem_space_id = space_of(&q, MCD_MEM_SPACE_IS_LOGICAL);
+    check(&q, q.core[0], mcd_create_trig_f(q.core[0], &trig, &id),
+          "mcd_create_trig_f(IP steps_start)");
+    check(&q, q.core[0], mcd_run_f(q.core[0], FALSE), "mcd_run_f");
+    wait_stopped(&q, 0);
+    check(&q, q.core[0], mcd_remove_trig_f(q.core[0], id), "mcd_remove_trig_f");
+    regs_read(&q, 0, r);
+    if (r[REG_PC] != sym_steps_start) {
+        fail("core 0 stopped at pc 0x%" PRIx64 ", not steps_start 0x%" PRIx64,
+             r[REG_PC], sym_steps_start);
+    }
+    for (k = 0; k < n; k++) {
+        step(&q, 0, 1);
+        regs_read(&q, 0, r);
+        tx_one(&q, 0, q.phys_space, sym_snapshots + 256 * (uint64_t)k, MCD_TX_AT_R,
+               snap, sizeof(snap));
+        if (r[REG_PC] != sym_steps_start + 4 * (uint64_t)(k + 1)) {
+            fail("step %u: pc 0x%" PRIx64 ", want 0x%" PRIx64, k + 1,
+                 r[REG_PC], sym_steps_start + 4 * (uint64_t)(k + 1));
+        }
+        for (i = 0; i <= 30; i++) {
+            if (r[i] != snap[i]) {
+                fail("step %u (pc 0x%" PRIx64 "): x%u is 0x%" PRIx64
+                     ", the program stored 0x%" PRIx64,
+                     k + 1, r[REG_PC], i, r[i], snap[i]);
+            }
+        }
+    }
+    target_close(&q);
+    printf("test_qemu steps: %u single steps, pc and x0..x30 as the program "
+           "stored them after each\n",
+           n);
+    return 0;
+}
+
+/* Arm with secure=on: the memory spaces and secure transactions. */
+static int test_secure(void)
+{
+    static const uint32_t want[5] = {
+        MCD_MEM_SPACE_IS_PHYSICAL,
+        MCD_MEM_SPACE_IS_LOGICAL,
+        MCD_MEM_SPACE_IS_PHYSICAL | MCD_MEM_SPACE_IS_SECURE,
+        MCD_MEM_SPACE_IS_LOGICAL | MCD_MEM_SPACE_IS_SECURE,
+        MCD_MEM_SPACE_IS_REGISTERS,
+    };
+    mcd_memspace_st sp[8];
+    mcd_memblock_st bl[64];
+    uint64_t pattern = UINT64_C(0x5ec0de5ec0de5ec0), v = 0, base = 0;
+    uint32_t n = 8, nb = 64, i;
+    mcd_error_code_et err;
+    struct target q;
+    char msg[MCD_INFO_STR_LEN];
+
+    target_open(&q, "QEMU", getenv("MCDSHM_CONFIG"), "QEMU");
+    check(&q, q.core[0], mcd_qry_mem_spaces_f(q.core[0], 0, &n, sp),
+          "mcd_qry_mem_spaces_f");
+    if (n != 5) {
+        fail("%u memory spaces, the seed's layout has 5 with secure=on", n);
+    }
+    for (i = 0; i < 5; i++) {
+        if (sp[i].mem_space_id != i + 1 || sp[i].mem_type != want[i]) {
+            fail("memory space %u: id %u, type 0x%x (\"%s\"); want id %u, "
+                 "type 0x%x",
+                 i, sp[i].mem_space_id, (unsigned)sp[i].mem_type,
+                 sp[i].mem_space_name, i + 1, (unsigned)want[i]);
+        }
+    }
+    /* The secure RAM: a block of the secure physical space only. */
+    check(&q, q.core[0], mcd_qry_mem_blocks_f(q.core[0], 3, 0, &nb, bl),
+          "mcd_qry_mem_blocks_f(3)");
+    for (i = 0; i < nb && i < 64 && !base; i++) {
+        if (strstr(bl[i].mem_block_name, "secure-ram")) {
+            base = bl[i].start_addr;
+        }
+    }
+    if (!base) {
+        fail("no secure-ram block among the %u of the secure physical space",
+             nb);
+    }
+    err = tx_try(&q, 0, 1, base, MCD_TX_AT_R, &v, 8, msg, sizeof(msg));
+    if (err != MCD_ERR_TXLIST_READ) {
+        fail("a non-secure read of the secure RAM at 0x%" PRIx64
+             " gave error 0x%x (%s), not MCD_ERR_TXLIST_READ",
+             base, (unsigned)err, err ? msg : "it succeeded");
+    }
+    tx_one(&q, 0, 3, base, MCD_TX_AT_W, &pattern, 8);
+    tx_one(&q, 0, 3, base, MCD_TX_AT_R, &v, 8);
+    if (v != pattern) {
+        fail("the secure space read 0x%" PRIx64 " back at 0x%" PRIx64
+             ", wrote 0x%" PRIx64,
+             v, base, pattern);
+    }
+    target_close(&q);
+    printf("test_qemu secure: 5 memory spaces in the seed's order; "
+           "0x%" PRIx64 " refused non-secure (%s), read through the "
+           "secure space\n",
+           base, msg);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     mcd_api_version_st req = { MCD_API_VER_MAJOR, MCD_API_VER_MINOR,
@@ -538,15 +745,17 @@ int main(int argc, char **argv)
     int rc;
 
     if (argc < 2 || (!strcmp(argv[1], "diff") && argc < 3)) {
-        fprintf(stderr,
-                "usage: test_qemu diff N | readers | killed | trigdata\n");
+        fprintf(stderr, "usage: test_qemu diff N | readers | killed | "
+                        "trigdata | steps | secure\n");
         return 2;
     }
     if (!elf) {
         fprintf(stderr, "test_qemu: MCDSHM_TEST_ELF is not set\n");
         return 2;
     }
-    elf_read(elf);
+    if (strcmp(elf, "-") != 0) {
+        elf_read(elf);
+    }
     if (mcd_initialize_f(&req, &impl) != MCD_RET_ACT_NONE) {
         fail("mcd_initialize_f failed");
     }
@@ -558,6 +767,10 @@ int main(int argc, char **argv)
         rc = test_trigdata();
     } else if (!strcmp(argv[1], "killed")) {
         rc = test_killed();
+    } else if (!strcmp(argv[1], "steps")) {
+        rc = test_steps();
+    } else if (!strcmp(argv[1], "secure")) {
+        rc = test_secure();
     } else {
         fprintf(stderr, "test_qemu: unknown test '%s'\n", argv[1]);
         return 2;
