@@ -12,10 +12,13 @@
 # The QEMU build lives in a cache outside the clone, so that every clone and
 # CI run on the machine reuses it: $MCDSHM_QEMU_CACHE, else
 # /var/cache/mcdshm when it is writable, else ${XDG_CACHE_HOME:-~/.cache}/
-# mcdshm.  One directory per key, the hash of everything that goes into the
-# build: the source package (its .dsc), our patch, the configure options
-# and this script's layout version.  A lock serialises the builds that share
-# a directory.  Steps, each done once per key:
+# mcdshm.  One directory per key, the hash of the source package (its .dsc),
+# the configure options and this script's layout version.  Our patch is not
+# in the key: when it changes, the source is unpacked and patched afresh
+# beside the cached tree and only the files that differ are copied over, so
+# ninja rebuilds what they touch instead of five targets from scratch.  A
+# lock serialises the builds that share a directory.  Steps, each done once
+# per key (step 2 again when the patch changes):
 #   1. a deb-src entry for the archive apt already uses (as root, or with
 #      sudo), then `apt-get source --download-only qemu` into CACHE/dl;
 #   2. the source unpacked by dpkg-source (Debian's patches applied) and our
@@ -126,7 +129,7 @@ opts=(
     --disable-docs --disable-tools --disable-guest-agent --disable-werror
     --disable-user --disable-capstone --enable-debug-info
 )
-key=$( (echo "layout $layout"; cat "$dsc" "$patch"; echo "${opts[*]}") |
+key=$( (echo "layout $layout"; cat "$dsc"; echo "${opts[*]}") |
       sha256sum | cut -c1-16)
 dir=$cache/qemu-$key
 mkdir -p "$dir"
@@ -136,14 +139,29 @@ if ! flock -n 9; then
     flock 9
 fi
 
-# 2. Unpacked and patched, once per key.
-if [ ! -f "$dir/src.stamp" ]; then
+# 2. Unpacked and patched once per key; when the patch changes, unpacked
+# and patched again beside the tree, and only the files that differ are
+# copied over.
+sum=$(sha256sum "$patch" | cut -d' ' -f1)
+if [ "$(cat "$dir/src.stamp" 2>/dev/null)" != "$sum" ]; then
     log "unpacking $(basename "$dsc") and applying our patch into $dir"
-    rm -rf "$dir/src" "$dir/build" "$dir/configure.stamp"
-    dpkg-source -q --no-check -x "$dsc" "$dir/src" >/dev/null
-    patch -s -d "$dir/src" -p1 <"$patch"
+    rm -rf "$dir/src.new"
+    dpkg-source -q --no-check -x "$dsc" "$dir/src.new" >/dev/null
     rm -f "$dir"/qemu_*.orig.tar.* # dpkg-source's copy of the tarball
-    touch "$dir/src.stamp"
+    patch -s -d "$dir/src.new" -p1 <"$patch"
+    if [ -d "$dir/src" ] && [ -f "$dir/src.stamp" ]; then
+        (cd "$dir/src.new" && find . -type f) | while read -r f; do
+            if ! cmp -s "$dir/src.new/$f" "$dir/src/$f"; then
+                mkdir -p "$(dirname "$dir/src/$f")"
+                cp "$dir/src.new/$f" "$dir/src/$f"
+            fi
+        done
+        rm -rf "$dir/src.new"
+    else
+        rm -rf "$dir/src" "$dir/build" "$dir/configure.stamp"
+        mv "$dir/src.new" "$dir/src"
+    fi
+    echo "$sum" >"$dir/src.stamp"
 fi
 
 # Our inputs, copied only when they changed, so that ninja sees the right
