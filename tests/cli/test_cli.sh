@@ -99,54 +99,13 @@ trap cleanup EXIT
 
 # ---- helpers ---------------------------------------------------------------
 
-pass=0
-failed=0
-rc=0
-out=
-last=
-
-# run ARGS...: run the tool against the test server; $rc = its exit code,
-# $out = its stdout and stderr together.
-run() {
-    last="mcdshm -s $NAME $*"
-    rc=0
-    out=$("$CLI" -s "$NAME" "$@" 2>&1) || rc=$?
-}
+. "$(dirname "$0")/checks.sh"
 
 # run_bare ARGS...: the same without -s (global options are the test's).
 run_bare() {
     last="mcdshm $*"
     rc=0
     out=$("$CLI" "$@" 2>&1) || rc=$?
-}
-
-# check WHAT COMMAND...: count a pass if COMMAND succeeds, else print what
-# failed with the last tool command, its exit code and its output.
-check() {
-    local what=$1
-
-    shift
-    if "$@"; then
-        pass=$((pass + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL: $what"
-        echo "  last command: $last (exit $rc)"
-        printf '%s\n' "$out" | head -n 15 | sed 's/^/  | /'
-    fi
-}
-
-rc_is() {
-    [ "$rc" -eq "$1" ]
-}
-
-# has REGEX: $out matches the extended regular expression.
-has() {
-    grep -qE -- "$1" <<<"$out"
-}
-
-lacks() {
-    ! grep -qE -- "$1" <<<"$out"
 }
 
 # first_pc: the first "pc = 0x..." or "pc 0x..." value in $out, or "".

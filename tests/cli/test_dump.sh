@@ -69,35 +69,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-pass=0
-failed=0
-rc=0
-out=
-last=
+. "$(dirname "$0")/checks.sh"
 
-# run ARGS...: $rc = exit code, $out = stdout and stderr.
-run() {
-    last="mcdshm -s $NAME $*"
-    rc=0
-    out=$("$CLI" -s "$NAME" "$@" 2>&1) || rc=$?
-}
-
-check() {
-    local what=$1
-
-    shift
-    if "$@"; then
-        pass=$((pass + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL: $what"
-        echo "  last command: $last (exit $rc)"
-        printf '%s\n' "$out" | head -n 15 | sed 's/^/  | /'
-    fi
-}
-
-rc_is() { [ "$rc" -eq "$1" ]; }
-has() { grep -qE -- "$1" <<<"$out"; }
 no_tmp() { ! compgen -G "$W/.*.dump-*" >/dev/null; }
 holds() { [ "$(cat "$1")" = "$2" ]; }
 size_is() { [ -f "$1" ] && [ "$(stat -c %s "$1")" -eq "$2" ]; }
